@@ -1,0 +1,100 @@
+package io.logstokengateway.api;
+
+import io.logstokengateway.registry.Registry;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriBuilder;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.util.List;
+
+/**
+ * The operator's provisioning API: create, inspect, change and delete services. Only the operator key is accepted
+ * (a service's account gets 403). Blocking, like {@link TokenResource}; every rule lives in the {@link Registry}.
+ */
+@Path("/admin/services")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+@Tag(name = "Admin", description = "Provisioning of services, operator key only")
+@SecurityRequirement(name = "operator")
+public class AdminResource {
+
+    private final Registry registry;
+    private final ApiCallers callers;
+
+    @Context
+    HttpHeaders headers;
+
+    public AdminResource(Registry registry, ApiCallers callers) {
+        this.registry = registry;
+        this.callers = callers;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJsonReader.class)
+    @Operation(summary = "Provision a service")
+    @APIResponse(responseCode = "201", description = "The service, without its secrets")
+    public RestResponse<AdminServiceView> create(ServiceRequest request) {
+        callers.requireOperator(authorization());
+        AdminServiceView created = AdminServiceView.of(registry.createService(ApiException.requireBody(request).toSpec()));
+        return RestResponse.ResponseBuilder.<AdminServiceView>created(
+                        UriBuilder.fromResource(AdminResource.class).path(created.serviceName()).build())
+                .entity(created)
+                .build();
+    }
+
+    @GET
+    @Operation(summary = "List the services")
+    public List<AdminServiceView> list() {
+        callers.requireOperator(authorization());
+        return registry.services().stream().map(AdminServiceView::of).toList();
+    }
+
+    @GET
+    @Path("/{serviceName}")
+    @Operation(summary = "Describe a service")
+    public AdminServiceView get(@PathParam("serviceName") String serviceName) {
+        callers.requireOperator(authorization());
+        return registry.service(serviceName).map(AdminServiceView::of)
+                .orElseThrow(() -> ApiException.notFound("service " + serviceName + " does not exist"));
+    }
+
+    @PATCH
+    @Path("/{serviceName}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJsonReader.class)
+    @Operation(summary = "Change a service", description = "Absent fields are kept; every node forgets the service's cached credentials")
+    public AdminServiceView update(@PathParam("serviceName") String serviceName, ServiceRequest request) {
+        callers.requireOperator(authorization());
+        return AdminServiceView.of(registry.updateService(serviceName, ApiException.requireBody(request).toSpec()));
+    }
+
+    @DELETE
+    @Path("/{serviceName}")
+    @Operation(summary = "Delete a service", description = "Revokes all its tokens")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public void delete(@PathParam("serviceName") String serviceName) {
+        callers.requireOperator(authorization());
+        registry.deleteService(serviceName);
+    }
+
+    private String authorization() {
+        return headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+    }
+}

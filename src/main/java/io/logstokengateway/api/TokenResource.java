@@ -1,0 +1,168 @@
+package io.logstokengateway.api;
+
+import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.registry.Registry;
+import io.logstokengateway.registry.ServiceRecord;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.NoCache;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The token API, compatible with the OVHcloud {@code /dbaas/logs} calls scripts and the Terraform provider use.
+ * Each call authenticates the caller, checks it may see the service, and hands over to the {@link Registry}, where
+ * every rule lives. Blocking (the registry is JDBC, account checks hash passwords): Quarkus runs it on worker threads.
+ */
+@Path("/dbaas/logs")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+@Tag(name = "Tokens", description = "API tokens of a service, OVHcloud /dbaas/logs compatible")
+@SecuritySchemes({
+        @SecurityScheme(securitySchemeName = "account", type = SecuritySchemeType.HTTP, scheme = "basic",
+                description = "The service's account username and password"),
+        @SecurityScheme(securitySchemeName = "operator", type = SecuritySchemeType.HTTP, scheme = "bearer",
+                description = "The operator key (gateway.admin.key)")})
+@SecurityRequirement(name = "account")
+@SecurityRequirement(name = "operator")
+public class TokenResource {
+
+    private final Registry registry;
+    private final ApiCallers callers;
+    private final GatewayConfig.PublicUrl publicUrls;
+
+    @Context
+    HttpHeaders headers;
+
+    public TokenResource(Registry registry, ApiCallers callers, GatewayConfig config) {
+        this.registry = registry;
+        this.callers = callers;
+        this.publicUrls = config.publicUrl();
+    }
+
+    @GET
+    @Operation(summary = "List the services the caller may see")
+    public List<String> services() {
+        ApiCaller caller = callers.authenticate(authorization());
+        if (!caller.operator()) {
+            return List.of(caller.serviceName());
+        }
+        return registry.services().stream().map(ServiceRecord::serviceName).toList();
+    }
+
+    @GET
+    @Path("/{serviceName}")
+    @Operation(summary = "Describe a service")
+    public ServiceSummary service(@PathParam("serviceName") String serviceName) {
+        callers.requireService(authorization(), serviceName);
+        return ServiceSummary.of(existing(serviceName));
+    }
+
+    @GET
+    @Path("/{serviceName}/url")
+    @Operation(summary = "List the public addresses of the Graylog API, the search API and the Graylog web interface")
+    public List<PublicUrl> urls(@PathParam("serviceName") String serviceName) {
+        callers.requireService(authorization(), serviceName);
+        existing(serviceName);
+        // Only the addresses the operator configured: an absent one is omitted rather than guessed.
+        List<PublicUrl> urls = new ArrayList<>();
+        addIfSet(urls, publicUrls.graylogApi(), PublicUrl.Type.GRAYLOG_API);
+        addIfSet(urls, publicUrls.elasticsearchApi(), PublicUrl.Type.ELASTICSEARCH_API);
+        addIfSet(urls, publicUrls.graylogWebui(), PublicUrl.Type.GRAYLOG_WEBUI);
+        return urls;
+    }
+
+    @POST
+    @Path("/{serviceName}/token")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJsonReader.class)
+    @Operation(summary = "Create a token", description = "Answers an Operation; poll it until SUCCESS, then read its tokenId")
+    public OperationView createToken(@PathParam("serviceName") String serviceName, CreateTokenRequest request) {
+        callers.requireService(authorization(), serviceName);
+        CreateTokenRequest body = ApiException.requireBody(request);
+        return OperationView.of(registry.createToken(serviceName, body.name(), body.clusterId(),
+                IsoTimes.parseOptional("expiresAt", body.expiresAt())));
+    }
+
+    @GET
+    @Path("/{serviceName}/token")
+    @Operation(summary = "List the ids of the service's tokens")
+    public List<String> tokenIds(@PathParam("serviceName") String serviceName) {
+        callers.requireService(authorization(), serviceName);
+        return registry.tokenIds(serviceName);
+    }
+
+    @GET
+    @Path("/{serviceName}/token/{tokenId}")
+    @NoCache // the answer holds a secret: no cache on the way may keep it
+    @Operation(summary = "Read a token, with its value")
+    public TokenDetails token(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
+        callers.requireService(authorization(), serviceName);
+        return TokenDetails.of(registry.token(serviceName, tokenId));
+    }
+
+    @DELETE
+    @Path("/{serviceName}/token/{tokenId}")
+    @Operation(summary = "Revoke a token", description = "Refused by this node at once; the Operation reaches SUCCESS when every live node refuses it")
+    public OperationView deleteToken(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
+        callers.requireService(authorization(), serviceName);
+        return OperationView.of(registry.deleteToken(serviceName, tokenId));
+    }
+
+    @GET
+    @Path("/{serviceName}/operation")
+    @Operation(summary = "List the ids of the service's operations")
+    public List<String> operationIds(@PathParam("serviceName") String serviceName) {
+        callers.requireService(authorization(), serviceName);
+        return registry.operationIds(serviceName);
+    }
+
+    @GET
+    @Path("/{serviceName}/operation/{operationId}")
+    @Operation(summary = "Read an operation")
+    public OperationView operation(@PathParam("serviceName") String serviceName, @PathParam("operationId") String operationId) {
+        callers.requireService(authorization(), serviceName);
+        return OperationView.of(registry.operation(serviceName, operationId));
+    }
+
+    @POST
+    @Path("/{serviceName}/user/changePassword")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJsonReader.class)
+    @Operation(summary = "Change the account password", description = "Every node forgets the old password at once")
+    public OperationView changePassword(@PathParam("serviceName") String serviceName, ChangePasswordRequest request) {
+        callers.requireService(authorization(), serviceName);
+        return OperationView.of(registry.changePassword(serviceName, ApiException.requireBody(request).password()));
+    }
+
+    private String authorization() {
+        return headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+    }
+
+    private ServiceRecord existing(String serviceName) {
+        return registry.service(serviceName)
+                .orElseThrow(() -> ApiException.notFound("service " + serviceName + " does not exist"));
+    }
+
+    private static void addIfSet(List<PublicUrl> urls, Optional<String> address, PublicUrl.Type type) {
+        address.filter(a -> !a.isBlank()).ifPresent(a -> urls.add(new PublicUrl(a, type)));
+    }
+}

@@ -1,0 +1,149 @@
+package io.logstokengateway.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.logstokengateway.registry.Registry;
+import io.logstokengateway.registry.ResolvedCredential;
+import io.logstokengateway.registry.Revocation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns an {@code Authorization} header into a {@link Caller}. Known credentials are answered from memory; a miss
+ * asks the registry on a worker thread (one lookup per distinct header at a time); refused credentials are
+ * remembered for a while so garbage cannot hammer the database. Revocations evict at once.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    private final Registry registry;
+    private final Vertx vertx;
+    private final Cache<String, Caller> accepted;
+    private final Cache<String, Boolean> refused;
+    private final ConcurrentHashMap<String, Future<Caller>> inFlight = new ConcurrentHashMap<>();
+    /** Bumped by every revocation, so a lookup that raced one is answered but not remembered. */
+    private final AtomicLong revocationGeneration = new AtomicLong();
+    private final Counter acceptedFromCache;
+    private final Counter acceptedFromRegistry;
+    private final Counter refusedCount;
+
+    public Authenticator(Registry registry, Vertx vertx, MeterRegistry meters,
+                         @ConfigProperty(name = "gateway.auth.cache-size", defaultValue = "100000") long cacheSize,
+                         @ConfigProperty(name = "gateway.auth.cache-ttl", defaultValue = "10m") Duration cacheTtl,
+                         @ConfigProperty(name = "gateway.auth.negative-cache-size", defaultValue = "10000") long negativeCacheSize,
+                         @ConfigProperty(name = "gateway.auth.negative-cache-ttl", defaultValue = "30s") Duration negativeCacheTtl) {
+        this.registry = registry;
+        this.vertx = vertx;
+        this.accepted = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).recordStats().build();
+        this.refused = Caffeine.newBuilder().maximumSize(negativeCacheSize).expireAfterWrite(negativeCacheTtl).recordStats().build();
+        CaffeineCacheMetrics.monitor(meters, accepted, "gateway.credentials.accepted");
+        CaffeineCacheMetrics.monitor(meters, refused, "gateway.credentials.refused");
+        this.acceptedFromCache = meters.counter("gateway.auth", "outcome", "accepted", "source", "cache");
+        this.acceptedFromRegistry = meters.counter("gateway.auth", "outcome", "accepted", "source", "registry");
+        this.refusedCount = meters.counter("gateway.auth", "outcome", "refused", "source", "any");
+    }
+
+    /** Call on a Vert.x context; the future completes on it. Fails with {@link Unauthenticated} when refused. */
+    public Future<Caller> authenticate(String authorization) {
+        if (authorization == null) {
+            return refuse();
+        }
+        Caller known = accepted.getIfPresent(authorization);
+        if (known != null) {
+            if (!known.expiredAt(Instant.now())) {
+                acceptedFromCache.increment();
+                return Future.succeededFuture(known);
+            }
+            accepted.invalidate(authorization);
+        }
+        if (refused.getIfPresent(authorization) != null) {
+            return refuse();
+        }
+        Optional<Credentials> credentials = Credentials.parse(authorization);
+        if (credentials.isEmpty()) {
+            refused.put(authorization, Boolean.TRUE);
+            return refuse();
+        }
+        Promise<Caller> lookup = Promise.promise();
+        Future<Caller> pending = inFlight.putIfAbsent(authorization, lookup.future());
+        if (pending != null) {
+            return pending; // the same credentials are being looked up already
+        }
+        lookUp(authorization, credentials.get()).onComplete(done -> {
+            inFlight.remove(authorization);
+            lookup.handle(done);
+        });
+        return lookup.future();
+    }
+
+    private Future<Caller> lookUp(String header, Credentials credentials) {
+        long generation = revocationGeneration.get();
+        return vertx.executeBlocking(() -> resolve(credentials), false)
+                .compose(resolved -> {
+                    if (resolved.isEmpty()) {
+                        refused.put(header, Boolean.TRUE);
+                        return refuse();
+                    }
+                    Caller caller = toCaller(resolved.get());
+                    if (caller.expiredAt(Instant.now())) {
+                        return refuse();
+                    }
+                    if (generation == revocationGeneration.get()) {
+                        accepted.put(header, caller);
+                    }
+                    acceptedFromRegistry.increment();
+                    return Future.succeededFuture(caller);
+                });
+    }
+
+    private Optional<ResolvedCredential> resolve(Credentials credentials) {
+        if (credentials instanceof Credentials.Token token) {
+            return registry.resolveToken(token.value());
+        }
+        Credentials.Account account = (Credentials.Account) credentials;
+        return registry.resolveAccount(account.username(), account.password());
+    }
+
+    private static Caller toCaller(ResolvedCredential resolved) {
+        return new Caller(resolved.service().serviceName(), resolved.service().username(), resolved.tokenId(),
+                resolved.expiresAt(), resolved.upstream());
+    }
+
+    private <T> Future<T> refuse() {
+        refusedCount.increment();
+        return Future.failedFuture(Unauthenticated.INSTANCE);
+    }
+
+    void forget(@Observes Revocation revocation) {
+        revocationGeneration.incrementAndGet();
+        switch (revocation.kind()) {
+            case TOKEN -> accepted.asMap().values().removeIf(c -> revocation.tokenId().equals(c.tokenId()));
+            case SERVICE -> {
+                accepted.asMap().values().removeIf(c -> revocation.serviceName().equals(c.serviceName()));
+                refused.invalidateAll(); // a new password may now be right
+            }
+        }
+    }
+
+    /** Refusal, always the same whatever the reason (no oracle). */
+    public static final class Unauthenticated extends RuntimeException {
+        static final Unauthenticated INSTANCE = new Unauthenticated();
+
+        private Unauthenticated() {
+            super("Authentication required", null, false, false);
+        }
+    }
+}

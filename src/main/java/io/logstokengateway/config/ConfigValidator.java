@@ -1,0 +1,58 @@
+package io.logstokengateway.config;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Rules across properties, checked before anything listens: the gateway refuses to start on a contradiction. */
+@ApplicationScoped
+public class ConfigValidator {
+
+    void check(@Observes @Priority(1) StartupEvent startup, GatewayConfig config) {
+        List<String> problems = problems(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Invalid configuration:\n - " + String.join("\n - ", problems));
+        }
+    }
+
+    static List<String> problems(GatewayConfig config) {
+        List<String> problems = new ArrayList<>();
+        checkUpstreams("gateway.elasticsearch.upstream", config.elasticsearch().upstream(), problems);
+        checkUpstreams("gateway.graylog.upstream", config.graylog().upstream(), problems);
+        if (config.registry().kind() == GatewayConfig.RegistryKind.postgresql && config.secrets().key().isEmpty()) {
+            problems.add("gateway.secrets.key is required with gateway.registry.kind=postgresql: every node sharing the database"
+                    + " needs the same key (generate one with `openssl rand -base64 32`)");
+        }
+        GatewayConfig.IdentityHeaders headers = config.elasticsearch().identityHeaders();
+        if ((headers.user().isPresent() || headers.roles().isPresent())
+                && config.elasticsearch().identity() != GatewayConfig.IdentityMode.GATEWAY_CREDENTIALS) {
+            problems.add("gateway.elasticsearch.identity-headers.* only apply with gateway.elasticsearch.identity=gateway-credentials");
+        }
+        checkGatewayCredentials("gateway.elasticsearch", config.elasticsearch(), problems);
+        checkGatewayCredentials("gateway.graylog", config.graylog(), problems);
+        return problems;
+    }
+
+    private static void checkUpstreams(String property, List<URI> upstreams, List<String> problems) {
+        for (URI uri : upstreams) {
+            if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                problems.add(property + ": '" + uri + "' is not an http:// or https:// URL with a host");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                problems.add(property + ": '" + uri.getHost() + "' must not carry credentials, a query or a fragment"
+                        + " (credentials go in gateway.*.credentials or on the service)");
+            }
+        }
+    }
+
+    private static void checkGatewayCredentials(String prefix, GatewayConfig.Listener listener, List<String> problems) {
+        if (listener.credentials().password().isPresent() && listener.credentials().username().isEmpty()) {
+            problems.add(prefix + ".credentials.password is set without " + prefix + ".credentials.username");
+        }
+    }
+}

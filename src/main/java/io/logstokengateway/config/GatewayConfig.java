@@ -1,0 +1,178 @@
+package io.logstokengateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every {@code gateway.*} property. Cross-field rules are checked by {@link ConfigValidator}. */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** Folder of the embedded registry and of the generated secret key. */
+    @WithDefault("./data")
+    Path dataDir();
+
+    Admin admin();
+
+    Secrets secrets();
+
+    Registry registry();
+
+    SearchListener elasticsearch();
+
+    GraylogListener graylog();
+
+    PublicUrl publicUrl();
+
+    AuthCache auth();
+
+    Cluster cluster();
+
+    interface Admin {
+        /** Operator key, sent as {@code Authorization: Bearer <key>}; without it the admin API refuses everyone. */
+        Optional<String> key();
+    }
+
+    interface Secrets {
+        /** Base64 of 32 random bytes; required when nodes share PostgreSQL, generated into the data dir otherwise. */
+        Optional<String> key();
+    }
+
+    interface Registry {
+        /** {@code h2} (embedded file under the data dir) or {@code postgresql} ({@code quarkus.datasource.postgresql.*}). */
+        @WithDefault("h2")
+        RegistryKind kind();
+    }
+
+    enum RegistryKind { h2, postgresql }
+
+    enum IdentityMode {
+        /** The service's own upstream credentials, registered by the operator. */
+        SERVICE_CREDENTIALS,
+        /** The gateway's credentials, optionally with impersonation headers naming the service user. */
+        GATEWAY_CREDENTIALS
+    }
+
+    /** What both proxy listeners share. */
+    interface Listener {
+        /** Interface the listener binds. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** One upstream URL or several (round-robin, failover on connect errors). */
+        List<URI> upstream();
+
+        /** {@code service-credentials} or {@code gateway-credentials}. */
+        @WithDefault("service-credentials")
+        IdentityMode identity();
+
+        /** The gateway's own upstream account, for {@code gateway-credentials}. */
+        UpstreamCredentials credentials();
+
+        /** Trust settings for an {@code https} upstream. */
+        Tls tls();
+
+        /** Time allowed to open an upstream connection before trying the next upstream. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Time the upstream may stay silent before the client gets a 504. */
+        @WithDefault("120s")
+        Duration idleTimeout();
+
+        /** Keep-alive connections per upstream. */
+        @WithDefault("200")
+        int maxConnections();
+    }
+
+    interface SearchListener extends Listener {
+        /** Port of the search API listener; 0 picks a free one. */
+        @WithDefault("9200")
+        int port();
+
+        /** Impersonation headers sent in {@code gateway-credentials} mode. */
+        IdentityHeaders identityHeaders();
+    }
+
+    interface GraylogListener extends Listener {
+        /** Port of the Graylog API listener; 0 picks a free one. */
+        @WithDefault("9000")
+        int port();
+
+        /** Where users find the Graylog web interface, quoted when the gateway refuses a web UI path. */
+        Optional<String> webUiUrl();
+    }
+
+    interface UpstreamCredentials {
+        /** Upstream username in {@code gateway-credentials} mode. */
+        Optional<String> username();
+
+        /** Upstream password in {@code gateway-credentials} mode. */
+        Optional<String> password();
+    }
+
+    interface IdentityHeaders {
+        /** Header naming the service user, e.g. {@code x-proxy-user} or {@code es-security-runas-user}. */
+        Optional<String> user();
+
+        /** Header naming the service user's roles, e.g. {@code x-proxy-roles}. */
+        Optional<String> roles();
+    }
+
+    interface Tls {
+        /** PEM file of the CA certificates to trust (private CAs); the JVM's trust store otherwise. */
+        Optional<Path> trustCertificates();
+
+        /** Check that the upstream certificate names the upstream host. */
+        @WithDefault("true")
+        boolean verifyHostname();
+    }
+
+    interface PublicUrl {
+        /** Public address of the Graylog API listener, listed by {@code GET /dbaas/logs/{service}/url}. */
+        @WithName("graylog-api")
+        Optional<String> graylogApi();
+
+        /** Public address of the search API listener. */
+        @WithName("elasticsearch-api")
+        Optional<String> elasticsearchApi();
+
+        /** Public address of the Graylog web interface. */
+        @WithName("graylog-webui")
+        Optional<String> graylogWebui();
+    }
+
+    interface AuthCache {
+        /** Credentials remembered as valid (tokens and account passwords). */
+        @WithDefault("100000")
+        int cacheSize();
+
+        /** How long a valid credential is trusted without asking the registry again. */
+        @WithDefault("10m")
+        Duration cacheTtl();
+
+        /** Credentials remembered as invalid, so garbage cannot hammer the registry. */
+        @WithDefault("10000")
+        int negativeCacheSize();
+
+        /** How long an invalid credential is refused without asking the registry again. */
+        @WithDefault("30s")
+        Duration negativeCacheTtl();
+    }
+
+    interface Cluster {
+        /** How often a node announces itself and applies revocations made by other nodes. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** A node silent for longer than this is no longer waited for by revocations. */
+        @WithDefault("15s")
+        Duration nodeTimeout();
+    }
+}

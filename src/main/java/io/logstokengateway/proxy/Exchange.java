@@ -1,0 +1,46 @@
+package io.logstokengateway.proxy;
+
+import io.logstokengateway.auth.Caller;
+import io.vertx.core.http.HttpServerRequest;
+
+/** What the access log and the metrics record about one proxied request. */
+final class Exchange {
+
+    final String listener;
+    final String method;
+    final String path;
+    final String clientAddress;
+    final long startNanos = System.nanoTime();
+    String serviceName;
+    String tokenId;
+    int status;
+    /** {@code forwarded}, {@code refused}, {@code unauthenticated}, {@code upstream-failed} or {@code client-aborted}. */
+    String outcome = "forwarded";
+    private boolean finished;
+
+    Exchange(String listener, HttpServerRequest request) {
+        this.listener = listener;
+        this.method = request.method().name();
+        this.path = request.path();
+        this.clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    }
+
+    void caller(Caller caller) {
+        this.serviceName = caller.serviceName();
+        this.tokenId = caller.tokenId();
+    }
+
+    long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** {@code true} the first time only: an exchange ends once, whether by its response or by a closed connection. */
+    boolean finish(int status) {
+        if (finished) {
+            return false;
+        }
+        finished = true;
+        this.status = status;
+        return true;
+    }
+}

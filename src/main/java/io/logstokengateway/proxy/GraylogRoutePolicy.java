@@ -1,0 +1,58 @@
+package io.logstokengateway.proxy;
+
+import io.logstokengateway.auth.Caller;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Only the Graylog REST API ({@code /api/**}) goes through; every other path is the web interface, which tokens
+ * must not open. Tokens may not open web sessions nor manage the upstream's own access tokens either.
+ */
+final class GraylogRoutePolicy implements RoutePolicy {
+
+    private static final Pattern UPSTREAM_TOKEN_PATHS = Pattern.compile("/api/users/[^/]+/tokens(/.*)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SESSION_PATHS = Pattern.compile("/api/system/sessions(/.*)?", Pattern.CASE_INSENSITIVE);
+
+    private final String webUiRefusal;
+
+    GraylogRoutePolicy(Optional<String> webUiUrl) {
+        this.webUiRefusal = "The Graylog web interface cannot be used through the gateway; only the API under /api is forwarded."
+                + webUiUrl.map(url -> " Open the web interface at " + url + " with your account credentials.").orElse("");
+    }
+
+    @Override
+    public Refusal beforeAuthentication(HttpServerRequest request) {
+        Optional<RequestPath> path = RequestPath.of(request.path());
+        if (path.isEmpty()) {
+            return Refusal.badRequest("the request path is not valid percent-encoded UTF-8");
+        }
+        if (!path.get().isUnder("/api")) {
+            return Refusal.forbidden(webUiRefusal);
+        }
+        return null;
+    }
+
+    @Override
+    public Refusal afterAuthentication(HttpServerRequest request, Caller caller) {
+        if (!caller.viaToken()) {
+            return null;
+        }
+        String normalized = RequestPath.of(request.path()).orElseThrow().normalized();
+        if (SESSION_PATHS.matcher(normalized).matches()) {
+            return Refusal.forbidden("an API token cannot open a Graylog web session");
+        }
+        if (UPSTREAM_TOKEN_PATHS.matcher(normalized).matches()) {
+            return Refusal.forbidden("an API token cannot manage Graylog access tokens");
+        }
+        return null;
+    }
+
+    @Override
+    public String upstreamUri(HttpServerRequest request) {
+        String path = RequestPath.of(request.path()).orElseThrow().forwardable();
+        return request.query() == null ? path : path + "?" + request.query();
+    }
+
+}

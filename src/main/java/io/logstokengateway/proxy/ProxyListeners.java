@@ -1,0 +1,116 @@
+package io.logstokengateway.proxy;
+
+import io.logstokengateway.auth.Authenticator;
+import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.identity.UpstreamIdentity;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The search API and Graylog API listeners, one server instance per event loop on the Quarkus-managed Vert.x. */
+@ApplicationScoped
+public class ProxyListeners {
+
+    private static final Logger LOG = Logger.getLogger(ProxyListeners.class);
+
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final Authenticator authenticator;
+    private final ProxyMetrics metrics;
+    private final List<String> deployments = new ArrayList<>();
+    private final Map<String, UpstreamClient> clients = new LinkedHashMap<>();
+    private int searchPort;
+    private int graylogPort;
+
+    public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.authenticator = authenticator;
+        this.metrics = metrics;
+    }
+
+    /** Actual port of the search API listener (useful when configured as 0). */
+    public int searchPort() {
+        return searchPort;
+    }
+
+    /** Actual port of the Graylog API listener (useful when configured as 0). */
+    public int graylogPort() {
+        return graylogPort;
+    }
+
+    /** Listener name to its upstream client, for readiness. */
+    Map<String, UpstreamClient> upstreams() {
+        return clients;
+    }
+
+    void start(@Observes @Priority(100) StartupEvent startup) throws Exception {
+        GatewayConfig.SearchListener search = config.elasticsearch();
+        UpstreamClient searchUpstream = new UpstreamClient(vertx, search);
+        clients.put("elasticsearch", searchUpstream);
+        searchPort = deploy("elasticsearch", search.host(), search.port() == 0 ? -1 : search.port(), new ProxyHandler("elasticsearch", ErrorDialect.ELASTICSEARCH,
+                RoutePolicy.FORWARD_ALL, authenticator, UpstreamIdentity.forElasticsearch(search), searchUpstream, metrics));
+
+        GatewayConfig.GraylogListener graylog = config.graylog();
+        UpstreamClient graylogUpstream = new UpstreamClient(vertx, graylog);
+        clients.put("graylog", graylogUpstream);
+        graylogPort = deploy("graylog", graylog.host(), graylog.port() == 0 ? -2 : graylog.port(), new ProxyHandler("graylog", ErrorDialect.GRAYLOG,
+                new GraylogRoutePolicy(graylog.webUiUrl()), authenticator, UpstreamIdentity.forGraylog(graylog), graylogUpstream, metrics));
+        LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s", search.host(), searchPort, search.upstream(),
+                graylog.host(), graylogPort, graylog.upstream());
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        deployments.forEach(id -> vertx.undeploy(id));
+        clients.values().forEach(UpstreamClient::close);
+    }
+
+    /**
+     * One server instance per event loop, sharing the port. Port 0 becomes a negative port: Vert.x then binds one
+     * random port shared by the instances that use the same negative number.
+     */
+    private int deploy(String name, String host, int port, Handler<HttpServerRequest> handler)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        int instances = Runtime.getRuntime().availableProcessors();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setHandle100ContinueAutomatically(false) // answered only once the caller is authenticated
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setMaxInitialLineLength(65536)
+                .setMaxHeaderSize(65536)
+                .setIdleTimeout(300);
+        int[] bound = new int[1];
+        String id = vertx.deployVerticle(() -> new AbstractVerticle() {
+                    @Override
+                    public void start(Promise<Void> started) {
+                        HttpServer server = vertx.createHttpServer(options).requestHandler(handler);
+                        server.listen().onSuccess(s -> bound[0] = s.actualPort()).<Void>mapEmpty().onComplete(started);
+                    }
+                }, new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        deployments.add(id);
+        LOG.debugf("%s listener: %d instance(s) on port %d", name, instances, bound[0]);
+        return bound[0];
+    }
+}

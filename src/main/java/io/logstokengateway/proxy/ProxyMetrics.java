@@ -1,0 +1,28 @@
+package io.logstokengateway.proxy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.TimeUnit;
+
+/** Requests by listener and status, and upstream latency (until the response headers arrive). */
+@ApplicationScoped
+class ProxyMetrics {
+
+    private final MeterRegistry meters;
+
+    ProxyMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    void request(Exchange exchange) {
+        meters.counter("gateway.requests", "listener", exchange.listener, "status", Integer.toString(exchange.status),
+                "outcome", exchange.outcome).increment();
+    }
+
+    void upstreamLatency(String listener, long nanos) {
+        Timer.builder("gateway.upstream.latency").tag("listener", listener).publishPercentileHistogram()
+                .register(meters).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

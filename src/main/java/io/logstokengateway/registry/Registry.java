@@ -1,0 +1,304 @@
+package io.logstokengateway.registry;
+
+import io.logstokengateway.crypto.PasswordHasher;
+import io.logstokengateway.crypto.SecretBox;
+import io.logstokengateway.crypto.TokenHasher;
+import io.logstokengateway.crypto.TokenValues;
+import io.logstokengateway.registry.OperationRecord.OperationState;
+import io.logstokengateway.registry.ServiceRecord.ServiceState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of services, tokens and operations, shared by the token API, the admin API and the console.
+ * Every method blocks on the database: call it from a worker thread.
+ */
+@ApplicationScoped
+public class Registry {
+
+    private static final Logger LOG = Logger.getLogger(Registry.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern PRINTABLE = Pattern.compile("[^\\p{Cntrl}]{1,128}");
+    private static final Pattern PASSWORD = Pattern.compile("[^\\p{Cntrl}]{12,256}");
+    private static final Pattern INDEX_PATTERN = Pattern.compile("[^\\s,\"\\\\/]{1,255}");
+
+    private final Jdbc jdbc;
+    private final SecretBox secretBox;
+    private final TokenHasher tokenHasher;
+    private final PasswordHasher passwordHasher;
+    private final ClusterNode node;
+    private final Event<Revocation> revocations;
+    private final Clock clock;
+    private final String decoyHash;
+
+    public Registry(Jdbc jdbc, SecretBox secretBox, TokenHasher tokenHasher, PasswordHasher passwordHasher,
+                    ClusterNode node, Event<Revocation> revocations) {
+        this.jdbc = jdbc;
+        this.secretBox = secretBox;
+        this.tokenHasher = tokenHasher;
+        this.passwordHasher = passwordHasher;
+        this.node = node;
+        this.revocations = revocations;
+        this.clock = Clock.systemUTC();
+        this.decoyHash = passwordHasher.hash(TokenValues.generate());
+    }
+
+    // ---- services -------------------------------------------------------------------------------------------
+
+    public ServiceRecord createService(ServiceSpec spec) {
+        requireName("serviceName", spec.serviceName());
+        requireName("username", spec.username());
+        if (spec.username().equalsIgnoreCase("token")) {
+            throw RegistryException.badRequest("username cannot be 'token'");
+        }
+        Instant now = now();
+        ServiceRecord service = apply(new ServiceRecord(spec.serviceName(), spec.username(), null, ServiceState.ENABLED, null,
+                null, null, ServiceRecord.defaultReadPatterns(spec.username()), ServiceRecord.defaultWritePatterns(spec.username()),
+                null, null, null, now, now), spec, now);
+        return jdbc.inTransaction(c -> {
+            if (ServiceStore.byName(c, spec.serviceName()).isPresent()) {
+                throw new RegistryException(RegistryException.Reason.CONFLICT, "service " + spec.serviceName() + " already exists");
+            }
+            if (ServiceStore.byUsername(c, spec.username()).isPresent()) {
+                throw new RegistryException(RegistryException.Reason.CONFLICT, "username " + spec.username() + " is already taken");
+            }
+            ServiceStore.insert(c, service);
+            return service;
+        });
+    }
+
+    public ServiceRecord updateService(String serviceName, ServiceSpec patch) {
+        if (patch.serviceName() != null && !patch.serviceName().equals(serviceName) || patch.username() != null) {
+            throw RegistryException.badRequest("serviceName and username cannot be changed");
+        }
+        Instant now = now();
+        return revokingService(serviceName, c -> {
+            ServiceRecord updated = apply(service(c, serviceName), patch, now);
+            ServiceStore.update(c, updated);
+            return updated;
+        });
+    }
+
+    public void deleteService(String serviceName) {
+        revokingService(serviceName, c -> {
+            service(c, serviceName);
+            return ServiceStore.delete(c, serviceName);
+        });
+    }
+
+    public List<ServiceRecord> services() {
+        return jdbc.inTransaction(ServiceStore::all);
+    }
+
+    public Optional<ServiceRecord> service(String serviceName) {
+        return jdbc.inTransaction(c -> ServiceStore.byName(c, serviceName));
+    }
+
+    public OperationRecord changePassword(String serviceName, String password) {
+        requirePassword(password);
+        String hash = passwordHasher.hash(password);
+        Instant now = now();
+        return revokingService(serviceName, c -> {
+            ServiceRecord s = service(c, serviceName);
+            ServiceStore.update(c, new ServiceRecord(s.serviceName(), s.username(), s.displayName(), s.state(), hash,
+                    s.elasticsearchUsername(), s.elasticsearchPasswordSealed(), s.readPatterns(), s.writePatterns(),
+                    s.graylogUsername(), s.graylogPasswordSealed(), s.graylogTokenSealed(), s.createdAt(), now));
+            return insertOperation(c, serviceName, null, "changePassword", OperationState.SUCCESS, null, now);
+        });
+    }
+
+    // ---- tokens ---------------------------------------------------------------------------------------------
+
+    public OperationRecord createToken(String serviceName, String name, String clusterId, Instant expiresAt) {
+        if (name == null || !PRINTABLE.matcher(name).matches() || name.isBlank()) {
+            throw RegistryException.badRequest("name is required: 1 to 128 printable characters");
+        }
+        if (clusterId != null && !NAME.matcher(clusterId).matches()) {
+            throw RegistryException.badRequest("clusterId is not a valid identifier");
+        }
+        Instant now = now();
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw RegistryException.badRequest("expiresAt must be in the future");
+        }
+        String tokenId = UUID.randomUUID().toString();
+        String value = TokenValues.generate();
+        TokenRecord token = new TokenRecord(tokenId, serviceName, name, clusterId, tokenHasher.lookupHash(value),
+                secretBox.encrypt(value, "token:" + tokenId), now, now, expiresAt, null);
+        return jdbc.inTransaction(c -> {
+            service(c, serviceName);
+            TokenStore.insert(c, token);
+            LOG.debugf("Token %s created for %s", tokenId, serviceName);
+            return insertOperation(c, serviceName, tokenId, "createToken", OperationState.SUCCESS, null, now);
+        });
+    }
+
+    public List<String> tokenIds(String serviceName) {
+        return jdbc.inTransaction(c -> {
+            service(c, serviceName);
+            return TokenStore.ofService(c, serviceName).stream().map(TokenRecord::tokenId).toList();
+        });
+    }
+
+    public TokenView token(String serviceName, String tokenId) {
+        TokenRecord token = jdbc.inTransaction(c -> TokenStore.byId(c, serviceName, tokenId))
+                .orElseThrow(() -> RegistryException.notFound("token " + tokenId));
+        return new TokenView(token, secretBox.decrypt(token.valueSealed(), "token:" + token.tokenId()));
+    }
+
+    /** Deletes a token; this node refuses it before returning, the operation succeeds once every live node does. */
+    public OperationRecord deleteToken(String serviceName, String tokenId) {
+        Instant now = now();
+        Revocation[] revocation = new Revocation[1];
+        OperationRecord operation = jdbc.inTransaction(c -> {
+            if (!TokenStore.delete(c, serviceName, tokenId)) {
+                throw RegistryException.notFound("token " + tokenId);
+            }
+            long id = RevocationStore.insert(c, Revocation.Kind.TOKEN, serviceName, tokenId, now);
+            RevocationStore.acknowledge(c, id, node.nodeId());
+            revocation[0] = new Revocation(id, Revocation.Kind.TOKEN, serviceName, tokenId);
+            return insertOperation(c, serviceName, tokenId, "deleteToken", OperationState.RUNNING, id, now);
+        });
+        revocations.fire(revocation[0]);
+        node.completeOperations();
+        return operation(serviceName, operation.operationId());
+    }
+
+    // ---- operations -----------------------------------------------------------------------------------------
+
+    public List<String> operationIds(String serviceName) {
+        return jdbc.inTransaction(c -> {
+            service(c, serviceName);
+            return OperationStore.ofService(c, serviceName).stream().map(OperationRecord::operationId).toList();
+        });
+    }
+
+    public OperationRecord operation(String serviceName, String operationId) {
+        return jdbc.inTransaction(c -> OperationStore.byId(c, serviceName, operationId))
+                .orElseThrow(() -> RegistryException.notFound("operation " + operationId));
+    }
+
+    // ---- authentication -------------------------------------------------------------------------------------
+
+    /** The enabled service owning this unexpired token, or empty. */
+    public Optional<ResolvedCredential> resolveToken(String value) {
+        String hash = tokenHasher.lookupHash(value);
+        Instant now = now();
+        return jdbc.inTransaction(c -> {
+            Optional<TokenRecord> token = TokenStore.byLookupHash(c, hash);
+            if (token.isEmpty() || token.get().expiredAt(now)) {
+                return Optional.<ResolvedCredential>empty();
+            }
+            return ServiceStore.byName(c, token.get().serviceName())
+                    .filter(s -> s.state() == ServiceState.ENABLED)
+                    .map(s -> new ResolvedCredential(s, token.get().tokenId(), token.get().expiresAt(), open(s)));
+        });
+    }
+
+    /** The enabled service whose account this is, or empty. Slow (password hash). */
+    public Optional<ResolvedCredential> resolveAccount(String username, String password) {
+        Optional<ServiceRecord> service = jdbc.inTransaction(c -> ServiceStore.byUsername(c, username));
+        // Hash even when there is nothing to compare with, so timing does not tell which usernames exist.
+        boolean matches = passwordHasher.matches(password, service.map(ServiceRecord::passwordHash).orElse(decoyHash));
+        return service
+                .filter(s -> matches && s.passwordHash() != null && s.state() == ServiceState.ENABLED)
+                .map(s -> new ResolvedCredential(s, null, null, open(s)));
+    }
+
+    // ---- internals ------------------------------------------------------------------------------------------
+
+    private <T> T revokingService(String serviceName, Jdbc.Work<T> work) {
+        Instant now = now();
+        Revocation[] revocation = new Revocation[1];
+        T result = jdbc.inTransaction(c -> {
+            T done = work.run(c);
+            long id = RevocationStore.insert(c, Revocation.Kind.SERVICE, serviceName, null, now);
+            RevocationStore.acknowledge(c, id, node.nodeId());
+            revocation[0] = new Revocation(id, Revocation.Kind.SERVICE, serviceName, null);
+            return done;
+        });
+        revocations.fire(revocation[0]);
+        return result;
+    }
+
+    private UpstreamSecrets open(ServiceRecord s) {
+        String context = "service:" + s.serviceName();
+        return new UpstreamSecrets(s.elasticsearchUsername(), secretBox.decrypt(s.elasticsearchPasswordSealed(), context),
+                s.graylogUsername(), secretBox.decrypt(s.graylogPasswordSealed(), context),
+                secretBox.decrypt(s.graylogTokenSealed(), context));
+    }
+
+    /** The service with every field given in the spec set (secrets hashed or sealed). */
+    private ServiceRecord apply(ServiceRecord base, ServiceSpec spec, Instant now) {
+        String context = "service:" + base.serviceName();
+        if (spec.password() != null) {
+            requirePassword(spec.password());
+        }
+        if (spec.displayName() != null && !PRINTABLE.matcher(spec.displayName()).matches()) {
+            throw RegistryException.badRequest("displayName must be 1 to 128 printable characters");
+        }
+        requirePatterns("readPatterns", spec.readPatterns());
+        requirePatterns("writePatterns", spec.writePatterns());
+        return new ServiceRecord(base.serviceName(), base.username(),
+                or(spec.displayName(), base.displayName()),
+                spec.state() != null ? spec.state() : base.state(),
+                spec.password() != null ? passwordHasher.hash(spec.password()) : base.passwordHash(),
+                or(spec.elasticsearchUsername(), base.elasticsearchUsername()),
+                spec.elasticsearchPassword() != null ? secretBox.encrypt(spec.elasticsearchPassword(), context) : base.elasticsearchPasswordSealed(),
+                spec.readPatterns() != null ? List.copyOf(spec.readPatterns()) : base.readPatterns(),
+                spec.writePatterns() != null ? List.copyOf(spec.writePatterns()) : base.writePatterns(),
+                or(spec.graylogUsername(), base.graylogUsername()),
+                spec.graylogPassword() != null ? secretBox.encrypt(spec.graylogPassword(), context) : base.graylogPasswordSealed(),
+                spec.graylogToken() != null ? secretBox.encrypt(spec.graylogToken(), context) : base.graylogTokenSealed(),
+                base.createdAt(), now);
+    }
+
+    private static ServiceRecord service(Connection c, String serviceName) throws SQLException {
+        return ServiceStore.byName(c, serviceName).orElseThrow(() -> RegistryException.notFound("service " + serviceName));
+    }
+
+    private OperationRecord insertOperation(Connection c, String serviceName, String tokenId, String action,
+                                            OperationState state, Long revocationId, Instant now) throws SQLException {
+        OperationRecord operation = new OperationRecord(UUID.randomUUID().toString(), serviceName, tokenId, action, state,
+                revocationId, now, now);
+        OperationStore.insert(c, operation);
+        return operation;
+    }
+
+    private static void requireName(String field, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw RegistryException.badRequest(field + " is required: 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    private static void requirePassword(String password) {
+        if (password == null || !PASSWORD.matcher(password).matches()) {
+            throw RegistryException.badRequest("password must be 12 to 256 printable characters");
+        }
+    }
+
+    private static void requirePatterns(String field, List<String> patterns) {
+        if (patterns != null && (patterns.isEmpty() || !patterns.stream().allMatch(p -> p != null && INDEX_PATTERN.matcher(p).matches()))) {
+            throw RegistryException.badRequest(field + " must be a non-empty list of index names or patterns");
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private Instant now() {
+        // Microseconds: what both databases keep, so a value read back equals the value written.
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

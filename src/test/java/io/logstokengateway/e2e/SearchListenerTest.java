@@ -1,0 +1,166 @@
+package io.logstokengateway.e2e;
+
+import io.logstokengateway.proxy.ProxyListeners;
+import io.logstokengateway.testsupport.GraylogResource;
+import io.logstokengateway.testsupport.OpenSearchResource;
+import io.logstokengateway.testsupport.OpenSearchServer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+import static io.logstokengateway.e2e.Http.basic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The search API listener end to end, in front of a real OpenSearch. */
+@QuarkusTest
+@QuarkusTestResource(OpenSearchResource.class)
+@QuarkusTestResource(GraylogResource.class)
+class SearchListenerTest {
+
+    static final String SERVICE = "ldp-e2e-00001";
+    static final String USER = "logs-e2e-00001";
+    static final String PASSWORD = SecretsInLogs.remember("Correct-Horse-Battery-42");
+    static final String INDEX = USER + "-i-app";
+    static String tokenValue;
+
+    @Inject
+    ProxyListeners listeners;
+
+    @BeforeEach
+    void provisionOnce() {
+        if (tokenValue != null) {
+            return;
+        }
+        Gateway.provision(SERVICE, USER, PASSWORD, Map.of());
+        OpenSearchServer.get().index(INDEX, "1", "{\"message\":\"hello from e2e\",\"timestamp\":\"2026-11-28T00:00:00Z\"}");
+        tokenValue = Gateway.createToken(SERVICE, "e2e")[1];
+    }
+
+    @AfterAll
+    static void noSecretInTheLog() throws Exception {
+        SecretsInLogs.assertNoneIn(SecretsInLogs.TEST_LOG);
+    }
+
+    private HttpResponse<String> search(String authorization) {
+        return Http.get(listeners.searchPort(), "/" + INDEX + "/_search?q=hello", authorization);
+    }
+
+    @Test
+    void tokenAsUsernameWithPasswordTokenFindsTheDocument() {
+        HttpResponse<String> response = search(basic(tokenValue, "token"));
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("hello from e2e"));
+    }
+
+    @Test
+    void theWordTokenIsAcceptedInAnyCaseAndOnEitherSide() {
+        assertEquals(200, search(basic(tokenValue, "TOKEN")).statusCode());
+        assertEquals(200, search(basic(tokenValue, "Token")).statusCode());
+        assertEquals(200, search(basic("token", tokenValue)).statusCode());
+        assertEquals(200, search(basic("ToKeN", tokenValue)).statusCode());
+    }
+
+    @Test
+    void bearerTokenIsAccepted() {
+        assertEquals(200, search("Bearer " + tokenValue).statusCode());
+    }
+
+    @Test
+    void accountCredentialsAreAccepted() {
+        assertEquals(200, search(basic(USER, PASSWORD)).statusCode());
+    }
+
+    @Test
+    void missingCredentialsGet401WithChallengeInElasticsearchDialect() {
+        HttpResponse<String> response = search(null);
+        assertEquals(401, response.statusCode());
+        assertEquals("Basic realm=\"logs-token-gateway\"", response.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertTrue(response.body().contains("\"type\":\"security_exception\""), response.body());
+        assertTrue(response.body().contains("\"status\":401"), response.body());
+    }
+
+    @Test
+    void everyRefusalLooksTheSameWhateverTheReason() {
+        String none = search(null).body();
+        for (String authorization : new String[] {basic(USER, "wrong-password-123"), basic("nobody", PASSWORD),
+                basic("unknown-token-value", "token"), "Bearer nope", "Basic !!!not-base64", "Digest abc", basic(tokenValue, "nottoken")}) {
+            HttpResponse<String> response = search(authorization);
+            assertEquals(401, response.statusCode());
+            assertEquals(none, response.body());
+            assertTrue(response.headers().firstValue("WWW-Authenticate").isPresent());
+        }
+    }
+
+    @Test
+    void revokedTokenIsRefusedOnTheNextRequest() {
+        String[] token = Gateway.createToken(SERVICE, "short-lived");
+        assertEquals(200, search(basic(token[1], "token")).statusCode()); // now cached
+        Gateway.asOperator().delete("/dbaas/logs/{s}/token/{t}", SERVICE, token[0]).then().statusCode(200);
+        assertEquals(401, search(basic(token[1], "token")).statusCode());
+        assertEquals(401, search("Bearer " + token[1]).statusCode());
+    }
+
+    @Test
+    void expiredTokenIsRefused() throws Exception {
+        String operationId = Gateway.asOperator()
+                .body(Map.of("name", "expiring", "expiresAt", Instant.now().plusSeconds(2).toString()))
+                .post("/dbaas/logs/{s}/token", SERVICE).then().statusCode(200).extract().path("operationId");
+        String tokenId = Gateway.asOperator().get("/dbaas/logs/{s}/operation/{o}", SERVICE, operationId).then().extract().path("tokenId");
+        String value = SecretsInLogs.remember(Gateway.asOperator().get("/dbaas/logs/{s}/token/{t}", SERVICE, tokenId)
+                .then().extract().path("value"));
+        assertEquals(200, search(basic(value, "token")).statusCode());
+        Thread.sleep(2500);
+        assertEquals(401, search(basic(value, "token")).statusCode());
+    }
+
+    @Test
+    void headIsAnsweredWithoutBody() {
+        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/" + INDEX)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", basic(tokenValue, "token")).build());
+        assertEquals(200, response.statusCode());
+        assertEquals("", response.body());
+    }
+
+    @Test
+    void chunkedUploadWithExpectContinueReachesTheUpstream() {
+        String bulk = "{\"index\":{\"_index\":\"" + INDEX + "\",\"_id\":\"chunked\"}}\n{\"message\":\"sent in chunks\"}\n";
+        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/_bulk?refresh=true")
+                .expectContinue(true)
+                .header("Authorization", basic(tokenValue, "token"))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bulk.getBytes(StandardCharsets.UTF_8))))
+                .build());
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(search(basic(tokenValue, "token")).statusCode() == 200);
+        assertTrue(OpenSearchServer.get().get("/" + INDEX + "/_doc/chunked").contains("sent in chunks"));
+    }
+
+    @Test
+    void uploadWithoutCredentialsIsRefusedBeforeTheBodyIsSent() {
+        String statusLine = Http.rawStatusLine(listeners.searchPort(), "POST /_bulk HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/x-ndjson\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n");
+        assertEquals("HTTP/1.1 401 Unauthorized", statusLine); // no "100 Continue": the body is never asked for
+    }
+
+    @Test
+    void upstreamHeadersAndContentTypePassThrough() {
+        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/" + INDEX + "/_search")
+                .header("Authorization", basic(tokenValue, "token"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match\":{\"message\":\"hello\"}}}")).build());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        assertTrue(response.body().contains("hello from e2e"));
+    }
+}

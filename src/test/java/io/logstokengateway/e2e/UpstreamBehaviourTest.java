@@ -1,0 +1,146 @@
+package io.logstokengateway.e2e;
+
+import io.logstokengateway.proxy.ProxyListeners;
+import io.logstokengateway.testsupport.GraylogEmulator;
+import io.logstokengateway.testsupport.GraylogResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.logstokengateway.e2e.Http.basic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Upstream failover, 502 and 504 in each listener's dialect, and the {@code gateway-credentials} identity with
+ * impersonation headers (the search listener points at a recording upstream here).
+ */
+@QuarkusTest
+@TestProfile(UpstreamBehaviourTest.Profile.class)
+class UpstreamBehaviourTest {
+
+    /** Accepts connections and never answers: an upstream that hangs. */
+    static final ServerSocket SILENT = silentServer();
+    static final List<Socket> HELD = new ArrayList<>();
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            GraylogEmulator recorder = GraylogResource.emulator();
+            return Map.of(
+                    // first URL refuses connections: every request must fail over to the second
+                    "gateway.graylog.upstream", "http://127.0.0.1:1," + recorder.uri(),
+                    "gateway.elasticsearch.upstream", "http://127.0.0.1:" + SILENT.getLocalPort() + "," + recorder.uri(),
+                    "gateway.elasticsearch.idle-timeout", "1s",
+                    "gateway.elasticsearch.identity", "gateway-credentials",
+                    "gateway.elasticsearch.credentials.username", "gateway-proxy",
+                    "gateway.elasticsearch.credentials.password", "gateway-proxy-secret",
+                    "gateway.elasticsearch.identity-headers.user", "x-proxy-user",
+                    "gateway.elasticsearch.identity-headers.roles", "x-proxy-roles");
+        }
+    }
+
+    static final String SERVICE = "ldp-up-00001";
+    static final String USER = "logs-up-00001";
+    static String tokenValue;
+
+    @Inject
+    ProxyListeners listeners;
+
+    GraylogEmulator recorder = GraylogResource.emulator();
+
+    @BeforeEach
+    void provisionOnce() {
+        recorder.clearRequests();
+        if (tokenValue == null) {
+            Gateway.provision(SERVICE, USER, SecretsInLogs.remember("Upstream-Test-Pass-1"), Map.of());
+            tokenValue = Gateway.createToken(SERVICE, "upstream")[1];
+        }
+    }
+
+    @AfterAll
+    static void closeSilentUpstream() throws IOException {
+        SILENT.close();
+        for (Socket socket : HELD) {
+            socket.close();
+        }
+    }
+
+    @Test
+    void connectionRefusedUpstreamIsSkipped() {
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = Http.get(listeners.graylogPort(), "/api/system", basic(tokenValue, "token"));
+            assertEquals(401, response.statusCode()); // the recorder knows no credentials of this service: it answered
+        }
+        assertEquals(4, recorder.requests().size());
+    }
+
+    @Test
+    void silentUpstreamGives504InElasticsearchDialectThenTheOtherUpstreamAnswers() {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> response = Http.get(listeners.searchPort(), "/_cluster/health", basic(tokenValue, "token"));
+            statuses.add(response.statusCode());
+            if (response.statusCode() == 504) {
+                assertTrue(response.body().contains("\"status\":504"), response.body());
+            }
+        }
+        assertTrue(statuses.contains(504), statuses.toString());
+        assertTrue(statuses.contains(200), statuses.toString()); // round-robin: the recorder answers index.html for non-/api paths
+    }
+
+    @Test
+    void gatewayCredentialsAndImpersonationHeadersReplaceTheClientsOwn() {
+        HttpResponse<String> response;
+        do { // skip the silent upstream's turn
+            response = Http.send(Http.request(listeners.searchPort(), "/logs-up-00001-i-x/_search")
+                    .header("Authorization", basic(tokenValue, "token"))
+                    .header("x-proxy-user", "admin")
+                    .header("X-Proxy-Roles", "all_access")
+                    .header("es-security-runas-user", "elastic")
+                    .GET().build());
+        } while (response.statusCode() == 504);
+        GraylogEmulator.Recorded seen = recorder.lastRequest();
+        assertEquals(basic("gateway-proxy", "gateway-proxy-secret"), seen.header("Authorization"));
+        assertEquals(USER, seen.header("x-proxy-user"));
+        assertEquals(USER, seen.header("x-proxy-roles"));
+        assertNull(seen.header("es-security-runas-user"));
+        assertFalse(seen.headers().toString().contains(tokenValue));
+    }
+
+    private static ServerSocket silentServer() {
+        try {
+            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        HELD.add(server.accept());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "silent-upstream");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
