@@ -72,13 +72,14 @@ final class OperationStore {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     long revocation = rs.getLong("revocation_id");
+                    Long revocationId = rs.wasNull() ? null : revocation; // wasNull() speaks of the last column read
                     operations.add(new OperationRecord(
                             rs.getString("operation_id"),
                             rs.getString("service_name"),
                             rs.getString("token_id"),
                             rs.getString("action"),
                             OperationState.valueOf(rs.getString("state")),
-                            rs.wasNull() ? null : revocation,
+                            revocationId,
                             instant(rs.getTimestamp("created_at")),
                             instant(rs.getTimestamp("updated_at"))));
                 }

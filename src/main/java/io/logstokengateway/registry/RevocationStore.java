@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ final class RevocationStore {
 
     static long insert(Connection c, Revocation.Kind kind, String serviceName, String tokenId, Instant now) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
-                "INSERT INTO revocation (kind, service_name, token_id, created_at) VALUES (?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                "INSERT INTO revocation (kind, service_name, token_id, created_at) VALUES (?,?,?,?)", new String[] {"revocation_id"})) {
             st.setString(1, kind.name());
             st.setString(2, serviceName);
             st.setString(3, tokenId);

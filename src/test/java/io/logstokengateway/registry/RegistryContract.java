@@ -1,0 +1,835 @@
+package io.logstokengateway.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.crypto.SecretBox;
+import io.logstokengateway.registry.OperationRecord.OperationState;
+import io.logstokengateway.registry.RegistryException.Reason;
+import io.logstokengateway.registry.ServiceRecord.ServiceState;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The rules of {@link Registry}, run against each registry database the gateway supports: a subclass is a
+ * {@code @QuarkusTest} whose profile selects the database. Rows are inspected with plain SQL through {@link Jdbc}, so
+ * the checks read what the active database really holds.
+ */
+public abstract class RegistryContract {
+
+    static final String PASSWORD = "correct-horse-battery";
+    /** Every secret these tests handle; none may reach the log. */
+    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+    /** Where the %test profile logs, with the files rotated away at each start of the application. */
+    private static final Path LOG_DIR = Path.of("target");
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final String RUN = Long.toString(System.nanoTime() % 100_000, 36);
+
+    @Inject
+    Registry registry;
+
+    @Inject
+    ClusterNode node;
+
+    @Inject
+    Jdbc jdbc;
+
+    @Inject
+    SecretBox secretBox;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    // ---- services -------------------------------------------------------------------------------------------
+
+    @Test
+    void createdServiceIsReadBackWithDefaultsAndAHashedPassword() {
+        ServiceRecord created = newService();
+
+        ServiceRecord read = registry.service(created.serviceName()).orElseThrow();
+        assertEquals(created, read);
+        assertEquals(ServiceState.ENABLED, read.state());
+        assertEquals(List.of(read.username() + "-a-*", read.username() + "-i-*"), read.readPatterns());
+        assertEquals(List.of(read.username() + "-i-*"), read.writePatterns());
+        assertTrue(read.passwordHash().startsWith("$argon2id$"), "the account password is stored as an Argon2id hash");
+        assertFalse(read.passwordHash().contains(PASSWORD));
+    }
+
+    @Test
+    void unknownServiceIsEmpty() {
+        assertTrue(registry.service("no-such-service-" + UUID.randomUUID()).isEmpty());
+    }
+
+    @Test
+    void servicesAreListedByName() {
+        ServiceRecord b = newService("list-b-" + RUN);
+        ServiceRecord a = newService("list-a-" + RUN);
+
+        List<String> names = registry.services().stream().map(ServiceRecord::serviceName).toList();
+        assertTrue(names.indexOf(a.serviceName()) >= 0 && names.indexOf(a.serviceName()) < names.indexOf(b.serviceName()), names.toString());
+        assertEquals(names.stream().sorted().toList(), names);
+    }
+
+    @Test
+    void creatingAnExistingServiceIsAConflict() {
+        ServiceRecord existing = newService();
+        assertRefused(Reason.CONFLICT, () -> registry.createService(spec(existing.serviceName(), "other-" + unique())));
+        assertEquals(existing, registry.service(existing.serviceName()).orElseThrow());
+    }
+
+    @Test
+    void reusingAnotherServicesUsernameIsAConflict() {
+        ServiceRecord existing = newService();
+        String name = "svc-" + unique();
+        assertRefused(Reason.CONFLICT, () -> registry.createService(spec(name, existing.username())));
+        assertTrue(registry.service(name).isEmpty(), "nothing is stored for a refused service");
+    }
+
+    @Test
+    void invalidServiceNamesAreBadRequests() {
+        List<String> invalid = new ArrayList<>(List.of("", "-starts-with-dash", ".dot", "has space", "slash/name", "semi;colon",
+                "quote'name", "é-accent", "x".repeat(65)));
+        invalid.add(null);
+        for (String name : invalid) {
+            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(spec(name, "user-" + unique())));
+        }
+        assertTrue(registry.services().stream().noneMatch(s -> s.serviceName().contains(" ")));
+    }
+
+    @Test
+    void invalidUsernamesAreBadRequests() {
+        List<String> invalid = new ArrayList<>(List.of("", "_underscore-first", "has:colon", "has space", "x".repeat(65)));
+        invalid.add(null);
+        for (String username : invalid) {
+            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(spec("svc-" + unique(), username)));
+        }
+    }
+
+    @Test
+    void usernameTokenIsRefusedInAnyCase() {
+        for (String username : List.of("token", "Token", "TOKEN")) {
+            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(spec("svc-" + unique(), username)));
+        }
+    }
+
+    @Test
+    void longestValidNamesAreAccepted() {
+        String suffix = unique();
+        String name = (suffix + "n".repeat(64)).substring(0, 64);
+        String username = (suffix + "u".repeat(64)).substring(0, 64);
+        registry.createService(spec(name, username));
+        assertEquals(username, registry.service(name).orElseThrow().username());
+    }
+
+    @Test
+    void shortPasswordIsABadRequest() {
+        String name = "svc-" + unique();
+        assertRefused(Reason.BAD_REQUEST, () -> registry.createService(new ServiceSpec(name, "user-" + unique(), "short-11ch",
+                null, null, null, null, null, null, null, null, null)));
+        assertTrue(registry.service(name).isEmpty());
+    }
+
+    @Test
+    void invalidIndexPatternsAreBadRequests() {
+        List<List<String>> invalid = new ArrayList<>(List.of(List.of(), List.of("a,b"), List.of("logs *"), List.of("lo\"gs"),
+                List.of("logs/x"), List.of("logs\\x"), List.of(""), List.of("x".repeat(256)), List.of("ok-*", "bad pattern")));
+        List<String> withNull = new ArrayList<>();
+        withNull.add(null);
+        invalid.add(withNull);
+        for (List<String> patterns : invalid) {
+            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
+                    null, null, null, null, null, patterns, null, null, null, null)));
+            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
+                    null, null, null, null, null, null, patterns, null, null, null)));
+        }
+    }
+
+    @Test
+    void givenIndexPatternsAreStoredInOrder() {
+        String name = "svc-" + unique();
+        List<String> read = List.of("logs-x-*", "shared-alias", "metrics-%{+yyyy}*");
+        List<String> write = List.of("logs-x-i-app");
+        registry.createService(new ServiceSpec(name, "user-" + unique(), null, null, null, null, null, read, write, null, null, null));
+
+        ServiceRecord stored = registry.service(name).orElseThrow();
+        assertEquals(read, stored.readPatterns());
+        assertEquals(write, stored.writePatterns());
+    }
+
+    @Test
+    void updateChangesOnlyTheGivenFieldsAndKeepsCreatedAt() {
+        ServiceRecord created = newService();
+        ServiceRecord updated = registry.updateService(created.serviceName(), new ServiceSpec(null, null, null, "New display name",
+                ServiceState.DISABLED, "es-user", "es-secret-value", List.of("p-*"), null, null, null, null));
+
+        ServiceRecord read = registry.service(created.serviceName()).orElseThrow();
+        assertEquals(updated, read);
+        assertEquals("New display name", read.displayName());
+        assertEquals(ServiceState.DISABLED, read.state());
+        assertEquals("es-user", read.elasticsearchUsername());
+        assertNotEquals("es-secret-value", read.elasticsearchPasswordSealed());
+        assertEquals("es-secret-value", secretBox.decrypt(read.elasticsearchPasswordSealed(), "service:" + read.serviceName()));
+        assertEquals(List.of("p-*"), read.readPatterns());
+        assertEquals(created.writePatterns(), read.writePatterns());
+        assertEquals(created.passwordHash(), read.passwordHash());
+        assertEquals(created.createdAt(), read.createdAt());
+        assertFalse(read.updatedAt().isBefore(created.updatedAt()));
+    }
+
+    @Test
+    void updateCannotRenameTheServiceOrItsUsername() {
+        ServiceRecord created = newService();
+        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(created.serviceName(),
+                spec(created.serviceName() + "-renamed", null)));
+        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(created.serviceName(),
+                spec(null, created.username() + "-renamed")));
+        assertEquals(created, registry.service(created.serviceName()).orElseThrow());
+    }
+
+    @Test
+    void updateValidatesPatterns() {
+        ServiceRecord created = newService();
+        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(created.serviceName(),
+                new ServiceSpec(null, null, null, null, null, null, null, List.of("a,b"), null, null, null, null)));
+        assertEquals(created.readPatterns(), registry.service(created.serviceName()).orElseThrow().readPatterns());
+    }
+
+    @Test
+    void updatingOrDeletingAnUnknownServiceIsNotFound() {
+        String name = "missing-" + unique();
+        assertRefused(Reason.NOT_FOUND, () -> registry.updateService(name, spec(null, null)));
+        assertRefused(Reason.NOT_FOUND, () -> registry.deleteService(name));
+    }
+
+    @Test
+    void deletedServiceIsGone() {
+        ServiceRecord created = newService();
+        registry.deleteService(created.serviceName());
+
+        assertTrue(registry.service(created.serviceName()).isEmpty());
+        assertTrue(registry.services().stream().noneMatch(s -> s.serviceName().equals(created.serviceName())));
+        assertTrue(registry.resolveAccount(created.username(), PASSWORD).isEmpty());
+    }
+
+    // ---- tokens ---------------------------------------------------------------------------------------------
+
+    @Test
+    void createdTokenHasA52CharacterValueThatResolvesToItsService() {
+        ServiceRecord service = newService();
+        OperationRecord operation = registry.createToken(service.serviceName(), "grafana", "cluster-1", null);
+
+        assertEquals(OperationState.SUCCESS, operation.state());
+        assertEquals("createToken", operation.action());
+        assertEquals(service.serviceName(), operation.serviceName());
+        assertNotNull(operation.tokenId());
+        assertEquals(operation.tokenId(), UUID.fromString(operation.tokenId()).toString());
+
+        TokenView view = registry.token(service.serviceName(), operation.tokenId());
+        SECRETS.add(view.value());
+        assertEquals(52, view.value().length());
+        assertTrue(view.value().matches("[a-z2-7]{52}"), "base32 lowercase");
+        assertEquals("grafana", view.token().name());
+        assertEquals("cluster-1", view.token().clusterId());
+        assertNull(view.token().expiresAt());
+        assertNull(view.token().lastUsedAt());
+        assertEquals(operation.tokenId(), registry.resolveToken(view.value()).orElseThrow().tokenId());
+    }
+
+    @Test
+    void tokenValuesDiffer() {
+        ServiceRecord service = newService();
+        String first = valueOf(service.serviceName(), newToken(service));
+        String second = valueOf(service.serviceName(), newToken(service));
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void tokenRowHoldsNeitherTheValueNorAnUnkeyedHashOfIt() {
+        ServiceRecord service = newService();
+        String tokenId = newToken(service);
+        String value = valueOf(service.serviceName(), tokenId);
+
+        Map<String, String> row = tokenRow(tokenId);
+        assertEquals(10, row.size(), "every column of the token table is checked: " + row.keySet());
+        List<String> forms = List.of(value, value.toUpperCase(), Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)),
+                sha256Hex(value), HexFormat.of().formatHex(value.getBytes(StandardCharsets.UTF_8)));
+        row.forEach((column, stored) -> {
+            if (stored != null) {
+                for (String form : forms) {
+                    assertFalse(stored.toLowerCase().contains(form.toLowerCase()), "column " + column + " reveals the token value");
+                }
+            }
+        });
+        assertNotEquals(sha256Hex(value), row.get("lookup_hash"), "the lookup hash is keyed");
+        assertEquals(value, secretBox.decrypt(row.get("value_sealed"), "token:" + tokenId), "the sealed value decrypts back");
+    }
+
+    @Test
+    void sealedValueDoesNotDecryptForAnotherToken() {
+        ServiceRecord service = newService();
+        String first = newToken(service);
+        String second = newToken(service);
+        String sealedFirst = tokenRow(first).get("value_sealed");
+        assertThrows(IllegalStateException.class, () -> secretBox.decrypt(sealedFirst, "token:" + second));
+    }
+
+    @Test
+    void tokensAreListedInCreationOrder() {
+        ServiceRecord service = newService();
+        String first = newToken(service);
+        String second = newToken(service);
+        String third = newToken(service);
+        assertEquals(List.of(first, second, third), registry.tokenIds(service.serviceName()));
+        assertEquals(List.of(), registry.tokenIds(newService().serviceName()));
+    }
+
+    @Test
+    void anotherServicesTokenIsNotFound() {
+        ServiceRecord owner = newService();
+        ServiceRecord other = newService();
+        String tokenId = newToken(owner);
+
+        assertRefused(Reason.NOT_FOUND, () -> registry.token(other.serviceName(), tokenId));
+        assertRefused(Reason.NOT_FOUND, () -> registry.deleteToken(other.serviceName(), tokenId));
+        assertTrue(registry.resolveToken(valueOf(owner.serviceName(), tokenId)).isPresent(), "still valid for its owner");
+        assertFalse(registry.tokenIds(other.serviceName()).contains(tokenId));
+    }
+
+    @Test
+    void tokenOperationsOnAnUnknownServiceAreNotFound() {
+        String name = "missing-" + unique();
+        assertRefused(Reason.NOT_FOUND, () -> registry.createToken(name, "t", null, null));
+        assertRefused(Reason.NOT_FOUND, () -> registry.tokenIds(name));
+        assertRefused(Reason.NOT_FOUND, () -> registry.token(name, UUID.randomUUID().toString()));
+        assertRefused(Reason.NOT_FOUND, () -> registry.deleteToken(name, UUID.randomUUID().toString()));
+        assertRefused(Reason.NOT_FOUND, () -> registry.operationIds(name));
+    }
+
+    @Test
+    void invalidTokenNamesAreBadRequests() {
+        ServiceRecord service = newService();
+        List<String> invalid = new ArrayList<>(List.of("", "   ", "x".repeat(129), "line\nbreak", "tab\there", "nul\0"));
+        invalid.add(null);
+        for (String name : invalid) {
+            assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), name, null, null));
+        }
+        assertEquals(List.of(), registry.tokenIds(service.serviceName()));
+    }
+
+    @Test
+    void printableNamesUpTo128CharactersAreAccepted() {
+        ServiceRecord service = newService();
+        for (String name : List.of("x".repeat(128), "Grafana (prod) – équipe ☃", "a")) {
+            String tokenId = registry.createToken(service.serviceName(), name, null, null).tokenId();
+            assertEquals(name, registry.token(service.serviceName(), tokenId).token().name());
+        }
+    }
+
+    @Test
+    void invalidClusterIdIsABadRequest() {
+        ServiceRecord service = newService();
+        for (String clusterId : List.of("", "has space", "x".repeat(65))) {
+            assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), "t", clusterId, null));
+        }
+    }
+
+    @Test
+    void expiryInThePastIsABadRequest() {
+        ServiceRecord service = newService();
+        assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), "t", null, Instant.now().minusSeconds(1)));
+    }
+
+    // ---- resolving credentials ------------------------------------------------------------------------------
+
+    @Test
+    void validTokenResolvesToItsServiceAndOpenedUpstreamSecrets() {
+        String name = "svc-" + unique();
+        registry.createService(new ServiceSpec(name, "user-" + unique(), PASSWORD, null, null, "es-user", "es-secret-1",
+                null, null, "gl-user", "gl-secret-2", "gl-token-3"));
+        ServiceRecord service = registry.service(name).orElseThrow();
+        Instant expiresAt = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MICROS);
+        String tokenId = registry.createToken(name, "t", null, expiresAt).tokenId();
+
+        ResolvedCredential resolved = registry.resolveToken(valueOf(name, tokenId)).orElseThrow();
+        assertEquals(service, resolved.service());
+        assertEquals(tokenId, resolved.tokenId());
+        assertEquals(expiresAt, resolved.expiresAt());
+        assertEquals(new UpstreamSecrets("es-user", "es-secret-1", "gl-user", "gl-secret-2", "gl-token-3"), resolved.upstream());
+    }
+
+    @Test
+    void unknownTokenDoesNotResolve() {
+        assertTrue(registry.resolveToken("a".repeat(52)).isEmpty());
+        assertTrue(registry.resolveToken("").isEmpty());
+    }
+
+    @Test
+    void expiredTokenDoesNotResolve() {
+        ServiceRecord service = newService();
+        Instant expiresAt = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.MICROS);
+        String tokenId = registry.createToken(service.serviceName(), "short-lived", null, expiresAt).tokenId();
+        String value = valueOf(service.serviceName(), tokenId);
+        assertTrue(registry.resolveToken(value).isPresent(), "valid before its expiry");
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> Instant.now().isAfter(expiresAt));
+        assertTrue(registry.resolveToken(value).isEmpty(), "refused once expired");
+        assertEquals(expiresAt, registry.token(service.serviceName(), tokenId).token().expiresAt(), "still readable by its owner");
+    }
+
+    @Test
+    void tokenOfADisabledServiceDoesNotResolveUntilReEnabled() {
+        ServiceRecord service = newService();
+        String value = valueOf(service.serviceName(), newToken(service));
+
+        registry.updateService(service.serviceName(), state(ServiceState.DISABLED));
+        assertTrue(registry.resolveToken(value).isEmpty());
+
+        registry.updateService(service.serviceName(), state(ServiceState.ENABLED));
+        assertTrue(registry.resolveToken(value).isPresent());
+    }
+
+    @Test
+    void accountResolvesWithTheRightPasswordOnly() {
+        ServiceRecord service = newService();
+
+        ResolvedCredential resolved = registry.resolveAccount(service.username(), PASSWORD).orElseThrow();
+        assertEquals(service.serviceName(), resolved.service().serviceName());
+        assertNull(resolved.tokenId());
+        assertNull(resolved.expiresAt());
+        assertTrue(registry.resolveAccount(service.username(), PASSWORD + "x").isEmpty());
+        assertTrue(registry.resolveAccount(service.username(), PASSWORD.toUpperCase()).isEmpty());
+        assertTrue(registry.resolveAccount(service.username(), "").isEmpty());
+        assertTrue(registry.resolveAccount(service.username(), null).isEmpty());
+    }
+
+    @Test
+    void unknownUsernameDoesNotResolve() {
+        assertTrue(registry.resolveAccount("nobody-" + unique(), PASSWORD).isEmpty());
+    }
+
+    @Test
+    void accountOfADisabledServiceDoesNotResolve() {
+        ServiceRecord service = newService();
+        registry.updateService(service.serviceName(), state(ServiceState.DISABLED));
+        assertTrue(registry.resolveAccount(service.username(), PASSWORD).isEmpty());
+    }
+
+    @Test
+    void serviceWithoutAPasswordHasNoUsableAccount() {
+        ServiceRecord service = registry.createService(spec("svc-" + unique(), "user-" + unique()));
+        assertNull(service.passwordHash());
+        assertTrue(registry.resolveAccount(service.username(), PASSWORD).isEmpty());
+    }
+
+    // ---- revocation and operations --------------------------------------------------------------------------
+
+    @Test
+    void deletedTokenOnASingleNodeSucceedsAtOnceAndNoLongerResolves() {
+        ServiceRecord service = newService();
+        String tokenId = newToken(service);
+        String value = valueOf(service.serviceName(), tokenId);
+
+        OperationRecord deletion = registry.deleteToken(service.serviceName(), tokenId);
+        assertEquals(OperationState.SUCCESS, deletion.state());
+        assertEquals("deleteToken", deletion.action());
+        assertEquals(tokenId, deletion.tokenId());
+        assertNotNull(deletion.revocationId());
+
+        assertTrue(registry.resolveToken(value).isEmpty());
+        assertRefused(Reason.NOT_FOUND, () -> registry.token(service.serviceName(), tokenId));
+        assertFalse(registry.tokenIds(service.serviceName()).contains(tokenId));
+        assertRefused(Reason.NOT_FOUND, () -> registry.deleteToken(service.serviceName(), tokenId));
+    }
+
+    @Test
+    void operationsAreListedInOrderAndReadBack() {
+        ServiceRecord service = newService();
+        OperationRecord created = registry.createToken(service.serviceName(), "t", null, null);
+        OperationRecord deleted = registry.deleteToken(service.serviceName(), created.tokenId());
+        OperationRecord password = registry.changePassword(service.serviceName(), "another-password-42");
+
+        assertEquals(List.of(created.operationId(), deleted.operationId(), password.operationId()),
+                registry.operationIds(service.serviceName()));
+        assertSameOperation(created, registry.operation(service.serviceName(), created.operationId()));
+        assertSameOperation(deleted, registry.operation(service.serviceName(), deleted.operationId()));
+        assertSameOperation(password, registry.operation(service.serviceName(), password.operationId()));
+        assertRefused(Reason.NOT_FOUND, () -> registry.operation(newService().serviceName(), created.operationId()));
+        assertRefused(Reason.NOT_FOUND, () -> registry.operation(service.serviceName(), UUID.randomUUID().toString()));
+    }
+
+    @Test
+    void operationWithoutARevocationHasNoRevocationId() {
+        ServiceRecord service = newService();
+        OperationRecord created = registry.createToken(service.serviceName(), "t", null, null);
+        assertNull(created.revocationId());
+        assertNull(registry.operation(service.serviceName(), created.operationId()).revocationId(),
+                "a NULL revocation_id must read back as null, not 0");
+    }
+
+    @Test
+    void changePasswordReplacesTheAccountPassword() {
+        ServiceRecord service = newService();
+        OperationRecord operation = registry.changePassword(service.serviceName(), "brand-new-password-1");
+
+        assertEquals(OperationState.SUCCESS, operation.state());
+        assertEquals("changePassword", operation.action());
+        assertNull(operation.tokenId());
+        assertTrue(registry.resolveAccount(service.username(), PASSWORD).isEmpty(), "old password refused");
+        assertTrue(registry.resolveAccount(service.username(), "brand-new-password-1").isPresent(), "new password accepted");
+    }
+
+    @Test
+    void changePasswordValidatesThePasswordAndTheService() {
+        ServiceRecord service = newService();
+        assertRefused(Reason.BAD_REQUEST, () -> registry.changePassword(service.serviceName(), "too-short"));
+        assertRefused(Reason.BAD_REQUEST, () -> registry.changePassword(service.serviceName(), null));
+        assertRefused(Reason.BAD_REQUEST, () -> registry.changePassword(service.serviceName(), "control\nchar-password"));
+        assertRefused(Reason.NOT_FOUND, () -> registry.changePassword("missing-" + unique(), "brand-new-password-1"));
+        assertTrue(registry.resolveAccount(service.username(), PASSWORD).isPresent(), "unchanged");
+    }
+
+    @Test
+    void deletingAServiceRevokesItsTokensAndRemovesItsOperations() {
+        ServiceRecord service = newService();
+        String first = newToken(service);
+        String second = newToken(service);
+        String firstValue = valueOf(service.serviceName(), first);
+        String secondValue = valueOf(service.serviceName(), second);
+        registry.changePassword(service.serviceName(), "brand-new-password-1");
+        ServiceRecord survivor = newService();
+        String survivorValue = valueOf(survivor.serviceName(), newToken(survivor));
+
+        registry.deleteService(service.serviceName());
+
+        assertTrue(registry.resolveToken(firstValue).isEmpty());
+        assertTrue(registry.resolveToken(secondValue).isEmpty());
+        assertEquals(0, count("SELECT COUNT(*) FROM token WHERE service_name = ?", service.serviceName()));
+        assertEquals(0, count("SELECT COUNT(*) FROM operation WHERE service_name = ?", service.serviceName()));
+        assertRefused(Reason.NOT_FOUND, () -> registry.operationIds(service.serviceName()));
+        assertRefused(Reason.NOT_FOUND, () -> registry.tokenIds(service.serviceName()));
+        assertTrue(registry.resolveToken(survivorValue).isPresent(), "other services keep their tokens");
+        assertEquals(1, count("SELECT COUNT(*) FROM operation WHERE service_name = ?", survivor.serviceName()));
+    }
+
+    @Test
+    void deletingAServiceFreesItsNameAndUsername() {
+        ServiceRecord service = newService();
+        newToken(service);
+        registry.deleteService(service.serviceName());
+
+        registry.createService(new ServiceSpec(service.serviceName(), service.username(), PASSWORD, null, null, null, null,
+                null, null, null, null, null));
+        assertEquals(List.of(), registry.tokenIds(service.serviceName()), "a recreated service does not inherit tokens");
+        assertEquals(List.of(), registry.operationIds(service.serviceName()), "nor operations");
+    }
+
+    // ---- several gateway nodes ------------------------------------------------------------------------------
+
+    @Test
+    void deletionWaitsForEveryLiveNodeToAcknowledge() {
+        ServiceRecord service = newService();
+        String tokenId = newToken(service);
+        String value = valueOf(service.serviceName(), tokenId);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String otherNode = insertNode(now.minusSeconds(60), now);
+        try {
+            OperationRecord deletion = registry.deleteToken(service.serviceName(), tokenId);
+            assertEquals(OperationState.RUNNING, deletion.state(), "another live node has not refused the token yet");
+            assertTrue(registry.resolveToken(value).isEmpty(), "the answering node refuses it at once");
+            assertNotNull(deletion.revocationId());
+
+            node.completeOperations();
+            assertEquals(OperationState.RUNNING, registry.operation(service.serviceName(), deletion.operationId()).state());
+
+            heartbeat(otherNode, Instant.now());
+            acknowledge(deletion.revocationId(), otherNode);
+            node.completeOperations();
+
+            OperationRecord done = registry.operation(service.serviceName(), deletion.operationId());
+            assertEquals(OperationState.SUCCESS, done.state());
+            assertEquals(tokenId, done.tokenId());
+            assertFalse(done.updatedAt().isBefore(deletion.updatedAt()));
+        } finally {
+            removeNode(otherNode);
+        }
+    }
+
+    @Test
+    void nodeSilentForLongerThanTheTimeoutIsNotWaitedFor() {
+        ServiceRecord service = newService();
+        String tokenId = newToken(service);
+        Instant lastSeen = Instant.now().minus(config.cluster().nodeTimeout()).minusSeconds(5).truncatedTo(ChronoUnit.MICROS);
+        String silentNode = insertNode(lastSeen.minusSeconds(60), lastSeen);
+        try {
+            assertEquals(OperationState.SUCCESS, registry.deleteToken(service.serviceName(), tokenId).state());
+        } finally {
+            removeNode(silentNode);
+        }
+    }
+
+    @Test
+    void nodeStartedAfterTheRevocationIsNotWaitedFor() {
+        ServiceRecord service = newService();
+        String tokenId = newToken(service);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String liveNode = insertNode(now.minusSeconds(60), now);
+        String laterNode = null;
+        try {
+            OperationRecord deletion = registry.deleteToken(service.serviceName(), tokenId);
+            assertEquals(OperationState.RUNNING, deletion.state());
+            acknowledge(deletion.revocationId(), liveNode);
+            // A node that joined after the revocation never held the token in its cache: nothing to wait for.
+            laterNode = insertNode(Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MICROS), Instant.now().plusSeconds(1));
+            node.completeOperations();
+            assertEquals(OperationState.SUCCESS, registry.operation(service.serviceName(), deletion.operationId()).state());
+        } finally {
+            removeNode(liveNode);
+            if (laterNode != null) {
+                removeNode(laterNode);
+            }
+        }
+    }
+
+    @Test
+    void thisNodeAnnouncesItselfInTheRegistry() {
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                count("SELECT COUNT(*) FROM gateway_node WHERE node_id = ?", node.nodeId()) == 1);
+    }
+
+    // ---- time -----------------------------------------------------------------------------------------------
+
+    @Test
+    void timestampsRoundTripWithMicrosecondPrecision() {
+        ServiceRecord service = newService();
+        Instant expiresAt = Instant.parse("2031-02-03T04:05:06.123456Z");
+        String tokenId = registry.createToken(service.serviceName(), "t", null, expiresAt).tokenId();
+
+        TokenRecord token = registry.token(service.serviceName(), tokenId).token();
+        assertEquals(expiresAt, token.expiresAt());
+        assertEquals(0, token.createdAt().getNano() % 1000, "created at is kept to the microsecond");
+        assertEquals(token.createdAt(), token.updatedAt());
+        ServiceRecord read = registry.service(service.serviceName()).orElseThrow();
+        assertEquals(service.createdAt(), read.createdAt(), "what was written is what is read");
+        assertEquals(service.updatedAt(), read.updatedAt());
+    }
+
+    @Test
+    void timestampColumnsKeepTheInstantWithAnOffset() {
+        ServiceRecord service = newService();
+        Instant expiresAt = Instant.parse("2031-02-03T04:05:06.654321Z");
+        String tokenId = registry.createToken(service.serviceName(), "t", null, expiresAt).tokenId();
+
+        OffsetDateTime stored = jdbc.inTransaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT expires_at FROM token WHERE token_id = ?")) {
+                st.setString(1, tokenId);
+                try (ResultSet rs = st.executeQuery()) {
+                    assertTrue(rs.next());
+                    int type = rs.getMetaData().getColumnType(1);
+                    assertTrue(type == java.sql.Types.TIMESTAMP_WITH_TIMEZONE || type == java.sql.Types.TIMESTAMP,
+                            "expires_at is a timestamp column, JDBC type " + type);
+                    return rs.getObject(1, OffsetDateTime.class);
+                }
+            }
+        });
+        assertEquals(expiresAt, stored.toInstant(), "the database holds the same instant, whatever the session time zone");
+    }
+
+    @Test
+    void timesLeaveAsIsoOffsetDateTimesThatParseBackExactly() throws JsonProcessingException {
+        ServiceRecord service = newService();
+        OperationRecord operation = registry.createToken(service.serviceName(), "t", null, null);
+        Instant createdAt = registry.operation(service.serviceName(), operation.operationId()).createdAt();
+
+        String json = mapper.writeValueAsString(createdAt);
+        String text = json.substring(1, json.length() - 1);
+        assertTrue(text.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})"), text);
+        assertEquals(createdAt, OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+    }
+
+    @Test
+    void migrationsAreAppliedAtStart() {
+        long applied = jdbc.inTransaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '1' AND success");
+                 ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertEquals(1, applied, "V1__registry applied by Flyway on this database");
+    }
+
+    @AfterAll
+    static void noSecretReachedTheLog() throws IOException {
+        SECRETS.addAll(List.of(PASSWORD, "brand-new-password-1", "another-password-42", "es-secret-value", "es-secret-1",
+                "gl-secret-2", "gl-token-3"));
+        List<Path> logs;
+        try (var files = Files.list(LOG_DIR)) {
+            logs = files.filter(f -> f.getFileName().toString().startsWith("gateway-test.log")).toList();
+        }
+        assertFalse(logs.isEmpty(), "the test log is written to " + LOG_DIR);
+        for (Path file : logs) {
+            String log = Files.readString(file);
+            for (String secret : SECRETS) {
+                // Never print the secret itself.
+                assertFalse(log.contains(secret), "a secret of length " + secret.length() + " appears in " + file);
+            }
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    static String unique() {
+        return RUN + "-" + SEQUENCE.incrementAndGet();
+    }
+
+    ServiceRecord newService() {
+        return newService("svc-" + unique());
+    }
+
+    ServiceRecord newService(String name) {
+        return registry.createService(new ServiceSpec(name, "user-" + unique(), PASSWORD, "Service " + name, null,
+                null, null, null, null, null, null, null));
+    }
+
+    String newToken(ServiceRecord service) {
+        return registry.createToken(service.serviceName(), "token-" + unique(), null, null).tokenId();
+    }
+
+    /** The token's value, opened by the registry, remembered as a secret. */
+    String valueOf(String serviceName, String tokenId) {
+        String value = registry.token(serviceName, tokenId).value();
+        SECRETS.add(value);
+        return value;
+    }
+
+    static ServiceSpec spec(String serviceName, String username) {
+        return new ServiceSpec(serviceName, username, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    static ServiceSpec state(ServiceState state) {
+        return new ServiceSpec(null, null, null, null, state, null, null, null, null, null, null, null);
+    }
+
+    static void assertRefused(Reason reason, Executable call) {
+        RegistryException refused = assertThrows(RegistryException.class, call);
+        assertEquals(reason, refused.reason(), refused.getMessage());
+    }
+
+    /** Same operation as the client sees it (the revocation id has its own test). */
+    static void assertSameOperation(OperationRecord expected, OperationRecord actual) {
+        assertEquals(List.of(expected.operationId(), expected.serviceName(), String.valueOf(expected.tokenId()), expected.action(),
+                        expected.state(), expected.createdAt(), expected.updatedAt()),
+                List.of(actual.operationId(), actual.serviceName(), String.valueOf(actual.tokenId()), actual.action(),
+                        actual.state(), actual.createdAt(), actual.updatedAt()));
+    }
+
+    /** Every column of a token row, as text. */
+    Map<String, String> tokenRow(String tokenId) {
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT * FROM token WHERE token_id = ?")) {
+                st.setString(1, tokenId);
+                try (ResultSet rs = st.executeQuery()) {
+                    assertTrue(rs.next(), "token row " + tokenId);
+                    ResultSetMetaData meta = rs.getMetaData();
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= meta.getColumnCount(); i++) {
+                        Object cell = rs.getObject(i);
+                        row.put(meta.getColumnName(i).toLowerCase(), cell == null ? null : cell.toString());
+                    }
+                    return row;
+                }
+            }
+        });
+    }
+
+    long count(String sql, String key) {
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+                st.setString(1, key);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Registers a fake gateway node sharing this registry, as another process would. */
+    String insertNode(Instant startedAt, Instant lastSeenAt) {
+        String nodeId = UUID.randomUUID().toString();
+        update("INSERT INTO gateway_node (node_id, started_at, last_seen_at) VALUES (?,?,?)",
+                nodeId, Timestamp.from(startedAt), Timestamp.from(lastSeenAt));
+        return nodeId;
+    }
+
+    void heartbeat(String nodeId, Instant lastSeenAt) {
+        update("UPDATE gateway_node SET last_seen_at = ? WHERE node_id = ?", Timestamp.from(lastSeenAt), nodeId);
+    }
+
+    void acknowledge(long revocationId, String nodeId) {
+        update("INSERT INTO revocation_ack (revocation_id, node_id) VALUES (?,?)", revocationId, nodeId);
+    }
+
+    void removeNode(String nodeId) {
+        update("DELETE FROM gateway_node WHERE node_id = ?", nodeId);
+    }
+
+    void update(String sql, Object... parameters) {
+        jdbc.inTransaction(c -> {
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    st.setObject(i + 1, parameters[i]);
+                }
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
