@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class Authenticator {
 
     private final Registry registry;
+    private final TokenUsage usage;
     private final Vertx vertx;
     private final Cache<String, Caller> accepted;
     private final Cache<String, Boolean> refused;
@@ -40,12 +41,13 @@ public class Authenticator {
     private final Counter acceptedFromRegistry;
     private final Counter refusedCount;
 
-    public Authenticator(Registry registry, Vertx vertx, MeterRegistry meters,
+    public Authenticator(Registry registry, TokenUsage usage, Vertx vertx, MeterRegistry meters,
                          @ConfigProperty(name = "gateway.auth.cache-size", defaultValue = "100000") long cacheSize,
                          @ConfigProperty(name = "gateway.auth.cache-ttl", defaultValue = "10m") Duration cacheTtl,
                          @ConfigProperty(name = "gateway.auth.negative-cache-size", defaultValue = "10000") long negativeCacheSize,
                          @ConfigProperty(name = "gateway.auth.negative-cache-ttl", defaultValue = "30s") Duration negativeCacheTtl) {
         this.registry = registry;
+        this.usage = usage;
         this.vertx = vertx;
         this.accepted = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).recordStats().build();
         this.refused = Caffeine.newBuilder().maximumSize(negativeCacheSize).expireAfterWrite(negativeCacheTtl).recordStats().build();
@@ -65,6 +67,7 @@ public class Authenticator {
         if (known != null) {
             if (!known.expiredAt(Instant.now())) {
                 acceptedFromCache.increment();
+                noteUse(known);
                 return Future.succeededFuture(known);
             }
             accepted.invalidate(authorization);
@@ -105,8 +108,15 @@ public class Authenticator {
                         accepted.put(header, caller);
                     }
                     acceptedFromRegistry.increment();
+                    noteUse(caller);
                     return Future.succeededFuture(caller);
                 });
+    }
+
+    private void noteUse(Caller caller) {
+        if (caller.viaToken()) {
+            usage.used(caller.tokenId(), System.currentTimeMillis());
+        }
     }
 
     private Optional<ResolvedCredential> resolve(Credentials credentials) {

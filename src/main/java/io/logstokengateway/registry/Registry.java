@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -172,6 +173,14 @@ public class Registry {
         revocations.fire(revocation[0]);
         node.completeOperations();
         return operation(serviceName, operation.operationId());
+    }
+
+    /** Records when tokens were last used; tokens deleted meanwhile are skipped. */
+    public void recordTokenUse(Map<String, Instant> lastUse) {
+        jdbc.inTransaction(c -> {
+            TokenStore.recordUse(c, lastUse);
+            return null;
+        });
     }
 
     // ---- operations -----------------------------------------------------------------------------------------

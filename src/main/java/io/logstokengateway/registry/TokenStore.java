@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.logstokengateway.registry.Jdbc.instant;
@@ -33,6 +35,19 @@ final class TokenStore {
             st.setTimestamp(9, timestamp(t.expiresAt()));
             st.setTimestamp(10, timestamp(t.lastUsedAt()));
             st.executeUpdate();
+        }
+    }
+
+    static void recordUse(Connection c, Map<String, Instant> lastUse) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE token SET last_used_at = ?"
+                + " WHERE token_id = ? AND (last_used_at IS NULL OR last_used_at < ?)")) {
+            for (Map.Entry<String, Instant> use : lastUse.entrySet()) {
+                st.setTimestamp(1, timestamp(use.getValue()));
+                st.setString(2, use.getKey());
+                st.setTimestamp(3, timestamp(use.getValue()));
+                st.addBatch();
+            }
+            st.executeBatch();
         }
     }
 

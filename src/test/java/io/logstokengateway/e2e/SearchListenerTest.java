@@ -1,5 +1,6 @@
 package io.logstokengateway.e2e;
 
+import io.logstokengateway.auth.TokenUsage;
 import io.logstokengateway.proxy.ProxyListeners;
 import io.logstokengateway.testsupport.GraylogResource;
 import io.logstokengateway.testsupport.OpenSearchResource;
@@ -20,6 +21,7 @@ import java.util.Map;
 
 import static io.logstokengateway.e2e.Http.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The search API listener end to end, in front of a real OpenSearch. */
@@ -36,6 +38,9 @@ class SearchListenerTest {
 
     @Inject
     ProxyListeners listeners;
+
+    @Inject
+    TokenUsage usage;
 
     @BeforeEach
     void provisionOnce() {
@@ -122,6 +127,17 @@ class SearchListenerTest {
         assertEquals(200, search(basic(value, "token")).statusCode());
         Thread.sleep(2500);
         assertEquals(401, search(basic(value, "token")).statusCode());
+    }
+
+    @Test
+    void useOfATokenIsRecordedAsLastUsedAt() {
+        String[] token = Gateway.createToken(SERVICE, "usage");
+        Instant before = Instant.now().minusSeconds(1);
+        assertNull(Gateway.asOperator().get("/dbaas/logs/{s}/token/{t}", SERVICE, token[0]).then().extract().path("lastUsedAt"));
+        assertEquals(200, search(basic(token[1], "token")).statusCode());
+        usage.flush(); // what the periodic flush does
+        String lastUsedAt = Gateway.asOperator().get("/dbaas/logs/{s}/token/{t}", SERVICE, token[0]).then().extract().path("lastUsedAt");
+        assertTrue(Instant.parse(lastUsedAt).isAfter(before), lastUsedAt);
     }
 
     @Test
