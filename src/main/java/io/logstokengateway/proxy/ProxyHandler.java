@@ -49,7 +49,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         request.pause();
         Exchange exchange = new Exchange(listener, request);
         HttpServerResponse response = request.response();
-        response.endHandler(v -> finish(exchange, response.getStatusCode()));
+        response.endHandler(v -> {
+            // Also called when the connection closes before the response has ended: the client left mid-answer.
+            if (!response.ended() && "forwarded".equals(exchange.outcome)) {
+                exchange.outcome = "client-aborted";
+                finish(exchange, 499);
+            } else {
+                finish(exchange, response.getStatusCode());
+            }
+        });
         response.closeHandler(v -> {
             exchange.outcome = "client-aborted";
             finish(exchange, 499);
@@ -97,6 +105,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                 return;
             }
             HttpClientRequest upstreamRequest = opened.result();
+            // Its failures reach the response future and the body pipe; without a handler Vert.x logs each at ERROR.
+            upstreamRequest.exceptionHandler(failure -> LOG.debugf("Upstream request on %s ended early: %s", listener, failure.getMessage()));
             prepareHeaders(request, caller, upstreamRequest);
             request.response().closeHandler(v -> {
                 exchange.outcome = "client-aborted";
@@ -108,13 +118,14 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                     upstreamFailed(request, exchange, answered.cause());
                 } else {
                     metrics.upstreamLatency(listener, System.nanoTime() - sentAt);
-                    relay(request, answered.result(), exchange);
+                    relay(request, upstreamRequest, answered.result(), exchange);
                 }
             });
             if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
                 request.response().writeContinue(); // authenticated and connected: the client may send its body now
             }
-            request.pipeTo(upstreamRequest).onFailure(failure -> {
+            // Not ended on failure: a cleanly ended chunked body would deliver a cut upload to the upstream as complete.
+            request.pipe().endOnFailure(false).to(upstreamRequest).onFailure(failure -> {
                 LOG.debugf("Request body not forwarded on %s: %s", listener, failure.getMessage());
                 upstreamRequest.reset();
             });
@@ -139,7 +150,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         }
     }
 
-    private void relay(HttpServerRequest request, HttpClientResponse upstreamResponse, Exchange exchange) {
+    private void relay(HttpServerRequest request, HttpClientRequest upstreamRequest, HttpClientResponse upstreamResponse,
+                       Exchange exchange) {
         upstreamResponse.pause();
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
@@ -152,11 +164,18 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                 && upstreamResponse.statusCode() != 204 && upstreamResponse.statusCode() != 304) {
             response.setChunked(true);
         }
-        upstreamResponse.pipeTo(response).onFailure(failure -> {
-            // Headers are gone already: the only honest signal left is a cut connection.
-            LOG.debugf("Response not relayed on %s: %s", listener, failure.getMessage());
-            exchange.outcome = "upstream-failed";
-            request.connection().close();
+        // Not ended on failure: a cleanly ended chunked body would pass a truncated answer off as complete.
+        upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(failure -> {
+            if ("forwarded".equals(exchange.outcome)) {
+                // The upstream's end() fails before the pipe hears of it, so it tells which side broke.
+                exchange.outcome = upstreamResponse.end().failed() ? "upstream-failed" : "client-aborted";
+            }
+            LOG.debugf("Response not relayed on %s (%s): %s", listener, exchange.outcome, failure.getMessage());
+            finish(exchange, "client-aborted".equals(exchange.outcome) ? 499 : response.getStatusCode());
+            upstreamRequest.reset(); // stop the upstream work instead of draining the rest of its answer
+            if ("upstream-failed".equals(exchange.outcome)) {
+                request.connection().close(); // headers are gone already: the only honest signal left is a cut connection
+            }
         });
     }
 

@@ -1,0 +1,314 @@
+package io.logstokengateway.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}) run as a process of its own, the way an operator
+ * runs it: configured by {@code -D} system properties, listeners on free ports, stdout and stderr captured to a file
+ * under {@code target/it-logs/} that tests search for secrets. Started by {@link Builder#start()}, which returns once
+ * {@code /q/health/live} answers 200 and both proxy listeners accept connections.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Path LOG_DIR = Paths.get("target", "it-logs").toAbsolutePath();
+
+    private final Process process;
+    private final Path output;
+    private final int managementPort;
+    private final int searchPort;
+    private final int graylogPort;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private GatewayProcess(Process process, Path output, int managementPort, int searchPort, int graylogPort) {
+        this.process = process;
+        this.output = output;
+        this.managementPort = managementPort;
+        this.searchPort = searchPort;
+        this.graylogPort = graylogPort;
+    }
+
+    /** A gateway named {@code name} (the name of its output file), configured by the builder's calls. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The jar under test: {@code -Dgateway.jar} (set by Failsafe), else the package phase's default place. */
+    public static Path jar() {
+        Path jar = Paths.get(System.getProperty("gateway.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: run the integration tests with `mvn verify` (package builds it)");
+        }
+        return jar;
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public int searchPort() {
+        return searchPort;
+    }
+
+    public int graylogPort() {
+        return graylogPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The file holding everything the process wrote on stdout and stderr. */
+    public Path output() {
+        return output;
+    }
+
+    /** {@code http://127.0.0.1:<management port>} followed by {@code pathAndQuery}. */
+    public URI management(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + managementPort + pathAndQuery);
+    }
+
+    /** {@code http://127.0.0.1:<search port>} followed by {@code pathAndQuery}. */
+    public URI search(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + searchPort + pathAndQuery);
+    }
+
+    /** Resident set size now (VmRSS), in KiB. */
+    public long rssKib() {
+        return statusField("VmRSS");
+    }
+
+    /** Peak resident set size (VmHWM) since start or since the last {@link #resetPeakRss()}, in KiB. */
+    public long peakRssKib() {
+        return statusField("VmHWM");
+    }
+
+    /**
+     * Sets the peak (VmHWM) back to the current RSS, so the next {@link #peakRssKib()} covers only what follows
+     * (Linux {@code clear_refs} value 5). Returns {@code false} where the kernel does not allow it: the peak then
+     * still counts from the start of the process, which only makes a bound on it stricter.
+     */
+    public boolean resetPeakRss() {
+        try {
+            Files.writeString(Paths.get("/proc", Long.toString(pid()), "clear_refs"), "5");
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private long statusField(String field) {
+        Path status = Paths.get("/proc", Long.toString(pid()), "status");
+        try {
+            for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + status + " (has the gateway exited?)", e);
+        }
+        throw new IllegalStateException(field + " not found in " + status);
+    }
+
+    /** SIGTERM, then a graceful wait; SIGKILL if the process is still there after {@link #STOP_TIMEOUT}. */
+    public void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Exit code of a stopped process. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The last {@code lines} lines of the captured output, for failure messages. */
+    public String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(output, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(output unreadable: " + e + ")";
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        HttpRequest live = HttpRequest.newBuilder(management("/q/health/live")).timeout(Duration.ofSeconds(2)).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The gateway exited with code " + process.exitValue() + " during startup; last lines of "
+                        + output + ":\n" + tail(60));
+            }
+            if (answers200(live) && accepts(searchPort) && accepts(graylogPort)) {
+                return;
+            }
+            sleep(200);
+        }
+        stop();
+        throw new IllegalStateException("The gateway was not live within " + STARTUP_TIMEOUT.toSeconds() + " s; last lines of "
+                + output + ":\n" + tail(60));
+    }
+
+    private boolean answers200(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the process is started with. Every listener gets a free port unless set otherwise. */
+    public static final class Builder {
+
+        private final String name;
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+            properties.put("quarkus.http.host", "127.0.0.1");
+            properties.put("gateway.elasticsearch.host", "127.0.0.1");
+            properties.put("gateway.graylog.host", "127.0.0.1");
+            // The code paths that handle credentials log at DEBUG: the secret check must see them.
+            properties.put("quarkus.log.category.\"io.logstokengateway\".level", "DEBUG");
+        }
+
+        /** Any property, passed as {@code -Dkey=value}. */
+        public Builder property(String key, String value) {
+            properties.put(key, value);
+            return this;
+        }
+
+        /** A JVM option such as {@code -Xmx64m}, placed before {@code -jar}. */
+        public Builder jvmOption(String option) {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        public Builder adminKey(String key) {
+            return property("gateway.admin.key", key);
+        }
+
+        public Builder dataDir(Path dir) {
+            return property("gateway.data-dir", dir.toAbsolutePath().toString());
+        }
+
+        public Builder elasticsearchUpstream(URI upstream) {
+            return property("gateway.elasticsearch.upstream", upstream.toString());
+        }
+
+        public Builder graylogUpstream(URI upstream) {
+            return property("gateway.graylog.upstream", upstream.toString());
+        }
+
+        /** Starts the process and waits until it is live and both proxy listeners accept connections. */
+        public GatewayProcess start() {
+            int management = port("quarkus.http.port");
+            int search = port("gateway.elasticsearch.port");
+            int graylog = port("gateway.graylog.port");
+            List<String> command = new ArrayList<>();
+            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.add("-jar");
+            command.add(jar().toString());
+            try {
+                Files.createDirectories(LOG_DIR);
+                Path output = LOG_DIR.resolve(name + "-" + System.currentTimeMillis() + ".log");
+                Process process = new ProcessBuilder(command)
+                        .directory(LOG_DIR.toFile()) // a relative ./data default would land under target/, not in the checkout
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
+                // If the test JVM dies without running its hooks the gateway is orphaned; the ports are ephemeral, so
+                // it harms no later run, and a normal exit stops it here.
+                Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "gateway-process-kill"));
+                GatewayProcess gateway = new GatewayProcess(process, output, management, search, graylog);
+                gateway.awaitReady();
+                return gateway;
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot start " + command, e);
+            }
+        }
+
+        private int port(String property) {
+            String configured = properties.get(property);
+            if (configured == null || configured.equals("0")) {
+                int port = freePort();
+                properties.put(property, Integer.toString(port));
+                return port;
+            }
+            return Integer.parseInt(configured);
+        }
+    }
+}
