@@ -27,7 +27,7 @@ final class AccessLog {
                 .put("durationMs", exchange.elapsedMillis())
                 .put("service", exchange.serviceName)
                 .put("tokenId", exchange.tokenId)
-                .put("outcome", exchange.outcome);
+                .put("outcome", exchange.outcome.label);
         LOG.info(line.encode());
     }
 }

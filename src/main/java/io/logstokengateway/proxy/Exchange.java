@@ -6,6 +6,18 @@ import io.vertx.core.http.HttpServerRequest;
 /** What the access log and the metrics record about one proxied request. */
 final class Exchange {
 
+    /** How a request ended, as the access log and the metrics name it. */
+    enum Outcome {
+        FORWARDED("forwarded"), REFUSED("refused"), UNAUTHENTICATED("unauthenticated"),
+        REGISTRY_UNAVAILABLE("registry-unavailable"), UPSTREAM_FAILED("upstream-failed"), CLIENT_ABORTED("client-aborted");
+
+        final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+    }
+
     final String listener;
     final String method;
     final String path;
@@ -14,8 +26,7 @@ final class Exchange {
     String serviceName;
     String tokenId;
     int status;
-    /** {@code forwarded}, {@code refused}, {@code unauthenticated}, {@code upstream-failed} or {@code client-aborted}. */
-    String outcome = "forwarded";
+    Outcome outcome = Outcome.FORWARDED;
     private boolean finished;
 
     Exchange(String listener, HttpServerRequest request) {

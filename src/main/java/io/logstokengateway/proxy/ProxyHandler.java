@@ -3,6 +3,8 @@ package io.logstokengateway.proxy;
 import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.auth.Caller;
 import io.logstokengateway.identity.UpstreamIdentity;
+import io.logstokengateway.proxy.Exchange.Outcome;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -14,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.jboss.logging.Logger;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -31,6 +34,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private final UpstreamIdentity identity;
     private final UpstreamClient upstream;
     private final ProxyMetrics metrics;
+    private final Timer upstreamLatency;
 
     ProxyHandler(String listener, ErrorDialect dialect, RoutePolicy policy, Authenticator authenticator,
                  UpstreamIdentity identity, UpstreamClient upstream, ProxyMetrics metrics) {
@@ -41,6 +45,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         this.identity = identity;
         this.upstream = upstream;
         this.metrics = metrics;
+        this.upstreamLatency = metrics.upstreamLatency(listener);
     }
 
     @Override
@@ -51,36 +56,36 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         HttpServerResponse response = request.response();
         response.endHandler(v -> {
             // Also called when the connection closes before the response has ended: the client left mid-answer.
-            if (!response.ended() && "forwarded".equals(exchange.outcome)) {
-                exchange.outcome = "client-aborted";
+            if (!response.ended() && exchange.outcome == Outcome.FORWARDED) {
+                exchange.outcome = Outcome.CLIENT_ABORTED;
                 finish(exchange, 499);
             } else {
                 finish(exchange, response.getStatusCode());
             }
         });
         response.closeHandler(v -> {
-            exchange.outcome = "client-aborted";
+            exchange.outcome = Outcome.CLIENT_ABORTED;
             finish(exchange, 499);
         });
 
         MultiMap headers = request.headers();
         if (headers.contains(HttpHeaders.TRANSFER_ENCODING) && headers.contains(HttpHeaders.CONTENT_LENGTH)) {
-            refuse(request, exchange, "refused", Refusal.badRequest("Transfer-Encoding and Content-Length must not both be set"));
+            refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest("Transfer-Encoding and Content-Length must not both be set"));
             return;
         }
         Refusal refusal = policy.beforeAuthentication(request);
         if (refusal != null) {
-            refuse(request, exchange, "refused", refusal);
+            refuse(request, exchange, Outcome.REFUSED, refusal);
             return;
         }
         authenticator.authenticate(headers.get(HttpHeaders.AUTHORIZATION)).onComplete(authenticated -> {
             if (authenticated.failed()) {
                 if (authenticated.cause() instanceof Authenticator.Unauthenticated) {
-                    exchange.outcome = "unauthenticated";
+                    exchange.outcome = Outcome.UNAUTHENTICATED;
                     afterRefusal(request, dialect.unauthorized(request));
                 } else {
                     LOG.warnf("Cannot authenticate on %s: %s", listener, authenticated.cause().getMessage());
-                    refuse(request, exchange, "registry-unavailable",
+                    refuse(request, exchange, Outcome.REGISTRY_UNAVAILABLE,
                             new Refusal(503, "unavailable_exception", "the gateway cannot check credentials right now"));
                 }
                 return;
@@ -89,7 +94,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             exchange.caller(caller);
             Refusal forbidden = policy.afterAuthentication(request, caller);
             if (forbidden != null) {
-                refuse(request, exchange, "refused", forbidden);
+                refuse(request, exchange, Outcome.REFUSED, forbidden);
                 return;
             }
             forward(request, caller, exchange);
@@ -101,7 +106,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         upstream.open(request.method(), policy.upstreamUri(request)).onComplete(opened -> {
             if (opened.failed()) {
                 LOG.debugf("No upstream of %s accepts connections: %s", listener, opened.cause().getMessage());
-                refuse(request, exchange, "upstream-failed", new Refusal(502, "upstream_unavailable", "the upstream cannot be reached"));
+                refuse(request, exchange, Outcome.UPSTREAM_FAILED, new Refusal(502, "upstream_unavailable", "the upstream cannot be reached"));
                 return;
             }
             HttpClientRequest upstreamRequest = opened.result();
@@ -109,7 +114,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             upstreamRequest.exceptionHandler(failure -> LOG.debugf("Upstream request on %s ended early: %s", listener, failure.getMessage()));
             prepareHeaders(request, caller, upstreamRequest);
             request.response().closeHandler(v -> {
-                exchange.outcome = "client-aborted";
+                exchange.outcome = Outcome.CLIENT_ABORTED;
                 upstreamRequest.reset(); // the client went away: stop the upstream work too
                 finish(exchange, 499);
             });
@@ -117,7 +122,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                 if (answered.failed()) {
                     upstreamFailed(request, exchange, answered.cause());
                 } else {
-                    metrics.upstreamLatency(listener, System.nanoTime() - sentAt);
+                    upstreamLatency.record(System.nanoTime() - sentAt, TimeUnit.NANOSECONDS);
                     relay(request, upstreamRequest, answered.result(), exchange);
                 }
             });
@@ -166,34 +171,34 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         // Not ended on failure: a cleanly ended chunked body would pass a truncated answer off as complete.
         upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(failure -> {
-            if ("forwarded".equals(exchange.outcome)) {
+            if (exchange.outcome == Outcome.FORWARDED) {
                 // The upstream's end() fails before the pipe hears of it, so it tells which side broke.
-                exchange.outcome = upstreamResponse.end().failed() ? "upstream-failed" : "client-aborted";
+                exchange.outcome = upstreamResponse.end().failed() ? Outcome.UPSTREAM_FAILED : Outcome.CLIENT_ABORTED;
             }
             LOG.debugf("Response not relayed on %s (%s): %s", listener, exchange.outcome, failure.getMessage());
-            finish(exchange, "client-aborted".equals(exchange.outcome) ? 499 : response.getStatusCode());
+            finish(exchange, exchange.outcome == Outcome.CLIENT_ABORTED ? 499 : response.getStatusCode());
             upstreamRequest.reset(); // stop the upstream work instead of draining the rest of its answer
-            if ("upstream-failed".equals(exchange.outcome)) {
+            if (exchange.outcome == Outcome.UPSTREAM_FAILED) {
                 request.connection().close(); // headers are gone already: the only honest signal left is a cut connection
             }
         });
     }
 
     private void upstreamFailed(HttpServerRequest request, Exchange exchange, Throwable cause) {
-        exchange.outcome = "upstream-failed";
+        exchange.outcome = Outcome.UPSTREAM_FAILED;
         if (request.response().headWritten()) {
             request.connection().close();
             return;
         }
         if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
-            refuse(request, exchange, "upstream-failed", new Refusal(504, "timeout_exception", "the upstream did not answer in time"));
+            refuse(request, exchange, Outcome.UPSTREAM_FAILED, new Refusal(504, "timeout_exception", "the upstream did not answer in time"));
         } else {
             LOG.debugf("Upstream of %s failed: %s", listener, cause.getMessage());
-            refuse(request, exchange, "upstream-failed", new Refusal(502, "upstream_unavailable", "the upstream failed to answer"));
+            refuse(request, exchange, Outcome.UPSTREAM_FAILED, new Refusal(502, "upstream_unavailable", "the upstream failed to answer"));
         }
     }
 
-    private void refuse(HttpServerRequest request, Exchange exchange, String outcome, Refusal refusal) {
+    private void refuse(HttpServerRequest request, Exchange exchange, Outcome outcome, Refusal refusal) {
         exchange.outcome = outcome;
         afterRefusal(request, dialect.send(request, refusal.status(), refusal.type(), refusal.reason()));
     }

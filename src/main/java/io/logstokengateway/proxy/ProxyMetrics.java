@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.concurrent.TimeUnit;
 
 /** Requests by listener and status, and upstream latency (until the response headers arrive). */
 @ApplicationScoped
@@ -18,11 +17,10 @@ class ProxyMetrics {
 
     void request(Exchange exchange) {
         meters.counter("gateway.requests", "listener", exchange.listener, "status", Integer.toString(exchange.status),
-                "outcome", exchange.outcome).increment();
+                "outcome", exchange.outcome.label).increment();
     }
 
-    void upstreamLatency(String listener, long nanos) {
-        Timer.builder("gateway.upstream.latency").tag("listener", listener).publishPercentileHistogram()
-                .register(meters).record(nanos, TimeUnit.NANOSECONDS);
+    Timer upstreamLatency(String listener) {
+        return Timer.builder("gateway.upstream.latency").tag("listener", listener).publishPercentileHistogram().register(meters);
     }
 }

@@ -7,6 +7,7 @@ import io.logstokengateway.testsupport.OpenSearchResource;
 import io.logstokengateway.testsupport.OpenSearchServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,7 @@ import java.util.Map;
 
 import static io.logstokengateway.e2e.Http.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +140,25 @@ class SearchListenerTest {
         usage.flush(); // what the periodic flush does
         String lastUsedAt = Gateway.asOperator().get("/dbaas/logs/{s}/token/{t}", SERVICE, token[0]).then().extract().path("lastUsedAt");
         assertTrue(Instant.parse(lastUsedAt).isAfter(before), lastUsedAt);
+    }
+
+    @Test
+    void requestsAndAuthenticationOutcomesAreInTheMetricsWithoutSecrets() {
+        assertEquals(200, search(basic(tokenValue, "token")).statusCode());
+        assertEquals(401, search(null).statusCode());
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("gateway_requests_total{listener=\"elasticsearch\",outcome=\"forwarded\",status=\"200\"}"), metrics);
+        assertTrue(metrics.contains("gateway_requests_total{listener=\"elasticsearch\",outcome=\"unauthenticated\",status=\"401\"}"));
+        assertTrue(metrics.contains("gateway_upstream_latency_seconds_count{listener=\"elasticsearch\"}"));
+        assertTrue(metrics.contains("gateway_auth_total{outcome=\"accepted\",source=\"cache\"}"));
+        assertFalse(metrics.contains(tokenValue));
+    }
+
+    @Test
+    void readinessChecksTheRegistryAndTheUpstreams() {
+        RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.name", org.hamcrest.Matchers.hasItem("upstreams"));
     }
 
     @Test
