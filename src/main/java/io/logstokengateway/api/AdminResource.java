@@ -1,5 +1,6 @@
 package io.logstokengateway.api;
 
+import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.registry.Registry;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
@@ -22,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The operator's provisioning API: create, inspect, change and delete services. Only the operator key is accepted
@@ -36,12 +38,14 @@ public class AdminResource {
 
     private final Registry registry;
     private final ApiCallers callers;
+    private final AuditLog audit;
 
     @Context
     HttpHeaders headers;
 
-    public AdminResource(Registry registry, ApiCallers callers) {
+    public AdminResource(Registry registry, ApiCallers callers, AuditLog audit) {
         this.registry = registry;
+        this.audit = audit;
         this.callers = callers;
     }
 
@@ -53,6 +57,7 @@ public class AdminResource {
     public RestResponse<AdminServiceView> create(ServiceRequest request) {
         callers.requireOperator(authorization());
         AdminServiceView created = AdminServiceView.of(registry.createService(ApiException.requireBody(request).toSpec()));
+        audit.change("service.created", ApiCaller.OPERATOR.describe(), Map.of("service", created.serviceName()));
         return RestResponse.ResponseBuilder.<AdminServiceView>created(
                         UriBuilder.fromResource(AdminResource.class).path(created.serviceName()).build())
                 .entity(created)
@@ -82,7 +87,9 @@ public class AdminResource {
     @Operation(summary = "Change a service", description = "Absent fields are kept; every node forgets the service's cached credentials")
     public AdminServiceView update(@PathParam("serviceName") String serviceName, ServiceRequest request) {
         callers.requireOperator(authorization());
-        return AdminServiceView.of(registry.updateService(serviceName, ApiException.requireBody(request).toSpec()));
+        AdminServiceView updated = AdminServiceView.of(registry.updateService(serviceName, ApiException.requireBody(request).toSpec()));
+        audit.change("service.changed", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
+        return updated;
     }
 
     @DELETE
@@ -92,6 +99,7 @@ public class AdminResource {
     public void delete(@PathParam("serviceName") String serviceName) {
         callers.requireOperator(authorization());
         registry.deleteService(serviceName);
+        audit.change("service.deleted", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
     }
 
     private String authorization() {

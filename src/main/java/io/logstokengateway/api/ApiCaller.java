@@ -9,6 +9,11 @@ public record ApiCaller(boolean operator, String serviceName) {
         return new ApiCaller(false, serviceName);
     }
 
+    /** How the audit log names this caller. */
+    public String describe() {
+        return operator ? "operator" : "account:" + serviceName;
+    }
+
     public boolean maySee(String service) {
         return operator || serviceName.equals(service);
     }

@@ -2,6 +2,7 @@ package io.logstokengateway.api;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.auth.Credentials;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.registry.Registry;
@@ -14,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,20 +37,31 @@ public class ApiCallers {
     private static final int ACCOUNT_CACHE_SIZE = 10_000;
 
     private final Registry registry;
+    private final AuditLog audit;
     private final Optional<byte[]> operatorKeyDigest;
     /** SHA-256 of an accepted header → its service: the password itself is never kept in memory. */
     private final Cache<String, String> acceptedAccounts;
     /** Bumped by every revocation, so a check that raced one is answered but not remembered. */
     private final AtomicLong revocationGeneration = new AtomicLong();
 
-    public ApiCallers(Registry registry, GatewayConfig config) {
+    public ApiCallers(Registry registry, AuditLog audit, GatewayConfig config) {
         this.registry = registry;
+        this.audit = audit;
         this.operatorKeyDigest = config.admin().key().filter(key -> !key.isBlank()).map(ApiCallers::sha256);
         this.acceptedAccounts = Caffeine.newBuilder().maximumSize(ACCOUNT_CACHE_SIZE).expireAfterWrite(ACCOUNT_CACHE_TTL).build();
     }
 
-    /** The caller, or a 401. */
+    /** The caller, or a 401 (written to the audit log, rate-limited). */
     public ApiCaller authenticate(String authorization) {
+        try {
+            return identify(authorization);
+        } catch (ApiException refused) {
+            audit.requestEvent("auth.failed", null, Map.of("listener", "management"));
+            throw refused;
+        }
+    }
+
+    private ApiCaller identify(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             throw ApiException.unauthorized();
         }

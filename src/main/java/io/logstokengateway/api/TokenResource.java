@@ -1,6 +1,8 @@
 package io.logstokengateway.api;
 
 import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.registry.OperationRecord;
 import io.logstokengateway.registry.Registry;
 import io.logstokengateway.registry.ServiceRecord;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
@@ -25,6 +27,7 @@ import org.jboss.resteasy.reactive.NoCache;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,13 +50,15 @@ public class TokenResource {
 
     private final Registry registry;
     private final ApiCallers callers;
+    private final AuditLog audit;
     private final GatewayConfig.PublicUrl publicUrls;
 
     @Context
     HttpHeaders headers;
 
-    public TokenResource(Registry registry, ApiCallers callers, GatewayConfig config) {
+    public TokenResource(Registry registry, ApiCallers callers, AuditLog audit, GatewayConfig config) {
         this.registry = registry;
+        this.audit = audit;
         this.callers = callers;
         this.publicUrls = config.publicUrl();
     }
@@ -96,10 +101,12 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Create a token", description = "Answers an Operation; poll it until SUCCESS, then read its tokenId")
     public OperationView createToken(@PathParam("serviceName") String serviceName, CreateTokenRequest request) {
-        callers.requireService(authorization(), serviceName);
+        ApiCaller caller = callers.requireService(authorization(), serviceName);
         CreateTokenRequest body = ApiException.requireBody(request);
-        return OperationView.of(registry.createToken(serviceName, body.name(), body.clusterId(),
-                IsoTimes.parseOptional("expiresAt", body.expiresAt())));
+        OperationRecord operation = registry.createToken(serviceName, body.name(), body.clusterId(),
+                IsoTimes.parseOptional("expiresAt", body.expiresAt()));
+        audit.change("token.created", caller.describe(), Map.of("service", serviceName, "tokenId", operation.tokenId()));
+        return OperationView.of(operation);
     }
 
     @GET
@@ -123,8 +130,10 @@ public class TokenResource {
     @Path("/{serviceName}/token/{tokenId}")
     @Operation(summary = "Revoke a token", description = "Refused by this node at once; the Operation reaches SUCCESS when every live node refuses it")
     public OperationView deleteToken(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
-        callers.requireService(authorization(), serviceName);
-        return OperationView.of(registry.deleteToken(serviceName, tokenId));
+        ApiCaller caller = callers.requireService(authorization(), serviceName);
+        OperationRecord operation = registry.deleteToken(serviceName, tokenId);
+        audit.change("token.deleted", caller.describe(), Map.of("service", serviceName, "tokenId", tokenId));
+        return OperationView.of(operation);
     }
 
     @GET
@@ -149,8 +158,10 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change the account password", description = "Every node forgets the old password at once")
     public OperationView changePassword(@PathParam("serviceName") String serviceName, ChangePasswordRequest request) {
-        callers.requireService(authorization(), serviceName);
-        return OperationView.of(registry.changePassword(serviceName, ApiException.requireBody(request).password()));
+        ApiCaller caller = callers.requireService(authorization(), serviceName);
+        OperationRecord operation = registry.changePassword(serviceName, ApiException.requireBody(request).password());
+        audit.change("service.password-changed", caller.describe(), Map.of("service", serviceName));
+        return OperationView.of(operation);
     }
 
     private String authorization() {

@@ -2,9 +2,12 @@ package io.logstokengateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.registry.Registry;
 import io.logstokengateway.registry.ResolvedCredential;
 import io.logstokengateway.registry.Revocation;
+import io.logstokengateway.registry.ServiceRecord;
+import io.logstokengateway.scope.ServiceScope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -13,9 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,16 +42,13 @@ public class Authenticator {
     private final Counter acceptedFromRegistry;
     private final Counter refusedCount;
 
-    public Authenticator(Registry registry, TokenUsage usage, Vertx vertx, MeterRegistry meters,
-                         @ConfigProperty(name = "gateway.auth.cache-size", defaultValue = "100000") long cacheSize,
-                         @ConfigProperty(name = "gateway.auth.cache-ttl", defaultValue = "10m") Duration cacheTtl,
-                         @ConfigProperty(name = "gateway.auth.negative-cache-size", defaultValue = "10000") long negativeCacheSize,
-                         @ConfigProperty(name = "gateway.auth.negative-cache-ttl", defaultValue = "30s") Duration negativeCacheTtl) {
+    public Authenticator(Registry registry, TokenUsage usage, Vertx vertx, MeterRegistry meters, GatewayConfig config) {
+        GatewayConfig.AuthCache settings = config.auth();
         this.registry = registry;
         this.usage = usage;
         this.vertx = vertx;
-        this.accepted = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).recordStats().build();
-        this.refused = Caffeine.newBuilder().maximumSize(negativeCacheSize).expireAfterWrite(negativeCacheTtl).recordStats().build();
+        this.accepted = Caffeine.newBuilder().maximumSize(settings.cacheSize()).expireAfterWrite(settings.cacheTtl()).recordStats().build();
+        this.refused = Caffeine.newBuilder().maximumSize(settings.negativeCacheSize()).expireAfterWrite(settings.negativeCacheTtl()).recordStats().build();
         CaffeineCacheMetrics.monitor(meters, accepted, "gateway.credentials.accepted");
         CaffeineCacheMetrics.monitor(meters, refused, "gateway.credentials.refused");
         this.acceptedFromCache = meters.counter("gateway.auth", "outcome", "accepted", "source", "cache");
@@ -128,8 +126,9 @@ public class Authenticator {
     }
 
     private static Caller toCaller(ResolvedCredential resolved) {
-        return new Caller(resolved.service().serviceName(), resolved.service().username(), resolved.tokenId(),
-                resolved.expiresAt(), resolved.upstream());
+        ServiceRecord service = resolved.service();
+        return new Caller(service.serviceName(), service.username(), resolved.tokenId(), resolved.expiresAt(), resolved.upstream(),
+                new ServiceScope(service.readPatterns(), service.writePatterns()));
     }
 
     private <T> Future<T> refuse() {

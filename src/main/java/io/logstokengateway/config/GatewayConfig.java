@@ -1,5 +1,6 @@
 package io.logstokengateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -33,6 +34,10 @@ public interface GatewayConfig {
     AuthCache auth();
 
     Cluster cluster();
+
+    Tokens tokens();
+
+    Audit audit();
 
     interface Admin {
         /** Operator key, sent as {@code Authorization: Bearer <key>}; without it the admin API refuses everyone. */
@@ -98,6 +103,15 @@ public interface GatewayConfig {
 
         /** Impersonation headers sent in {@code gateway-credentials} mode. */
         IdentityHeaders identityHeaders();
+
+        /** Which indices each service may read and write. */
+        Scope scope();
+    }
+
+    interface Scope {
+        /** Largest body the gateway reads whole to check it ({@code _msearch}, {@code _bulk}, ...); larger ones get a 413. */
+        @WithDefault("16M")
+        MemorySize maxBodySize();
     }
 
     interface GraylogListener extends Listener {
@@ -164,6 +178,21 @@ public interface GatewayConfig {
         /** How long an invalid credential is refused without asking the registry again. */
         @WithDefault("30s")
         Duration negativeCacheTtl();
+    }
+
+    interface Tokens {
+        /** Longest lifetime of a token; a token created without {@code expiresAt} then expires after it. */
+        Optional<Duration> maxTtl();
+
+        /** Tokens one service may hold at once. */
+        @WithDefault("100")
+        int maxPerService();
+    }
+
+    interface Audit {
+        /** Per-request security events (authentication failures, scope refusals) written per second at most; the rest are counted. */
+        @WithDefault("20")
+        int maxEventsPerSecond();
     }
 
     interface Cluster {

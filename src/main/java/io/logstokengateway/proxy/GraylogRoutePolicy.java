@@ -1,6 +1,7 @@
 package io.logstokengateway.proxy;
 
 import io.logstokengateway.auth.Caller;
+import io.logstokengateway.scope.Decision;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.Optional;
@@ -35,24 +36,17 @@ final class GraylogRoutePolicy implements RoutePolicy {
     }
 
     @Override
-    public Refusal afterAuthentication(HttpServerRequest request, Caller caller) {
-        if (!caller.viaToken()) {
-            return null;
+    public Decision route(HttpServerRequest request, Caller caller) {
+        RequestPath path = RequestPath.of(request.path()).orElseThrow(); // checked before authentication
+        if (caller.viaToken()) {
+            if (SESSION_PATHS.matcher(path.normalized()).matches()) {
+                return new Decision.Deny("an API token cannot open a Graylog web session");
+            }
+            if (UPSTREAM_TOKEN_PATHS.matcher(path.normalized()).matches()) {
+                return new Decision.Deny("an API token cannot manage Graylog access tokens");
+            }
         }
-        String normalized = RequestPath.of(request.path()).orElseThrow().normalized();
-        if (SESSION_PATHS.matcher(normalized).matches()) {
-            return Refusal.forbidden("an API token cannot open a Graylog web session");
-        }
-        if (UPSTREAM_TOKEN_PATHS.matcher(normalized).matches()) {
-            return Refusal.forbidden("an API token cannot manage Graylog access tokens");
-        }
-        return null;
+        String forwarded = path.forwardable();
+        return new Decision.Forward(request.query() == null ? forwarded : forwarded + "?" + request.query());
     }
-
-    @Override
-    public String upstreamUri(HttpServerRequest request) {
-        String path = RequestPath.of(request.path()).orElseThrow().forwardable();
-        return request.query() == null ? path : path + "?" + request.query();
-    }
-
 }

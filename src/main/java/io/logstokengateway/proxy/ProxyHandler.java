@@ -1,13 +1,18 @@
 package io.logstokengateway.proxy;
 
+import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.auth.Caller;
 import io.logstokengateway.identity.UpstreamIdentity;
 import io.logstokengateway.proxy.Exchange.Outcome;
+import io.logstokengateway.scope.BodyRule.BodyVerdict;
+import io.logstokengateway.scope.Decision;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -16,6 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.jboss.logging.Logger;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -26,6 +32,8 @@ import java.util.concurrent.TimeoutException;
 final class ProxyHandler implements Handler<HttpServerRequest> {
 
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
+    /** Bodies up to this size are checked on the event loop; larger ones on a worker thread. */
+    private static final int INLINE_CHECK_BYTES = 64 * 1024;
 
     private final String listener;
     private final ErrorDialect dialect;
@@ -35,9 +43,16 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private final UpstreamClient upstream;
     private final ProxyMetrics metrics;
     private final Timer upstreamLatency;
+    private final AuditLog audit;
+    private final Vertx vertx;
+    private final long maxCheckedBodyBytes;
 
     ProxyHandler(String listener, ErrorDialect dialect, RoutePolicy policy, Authenticator authenticator,
-                 UpstreamIdentity identity, UpstreamClient upstream, ProxyMetrics metrics) {
+                 UpstreamIdentity identity, UpstreamClient upstream, ProxyMetrics metrics, AuditLog audit, Vertx vertx,
+                 long maxCheckedBodyBytes) {
+        this.audit = audit;
+        this.vertx = vertx;
+        this.maxCheckedBodyBytes = maxCheckedBodyBytes;
         this.listener = listener;
         this.dialect = dialect;
         this.policy = policy;
@@ -82,6 +97,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             if (authenticated.failed()) {
                 if (authenticated.cause() instanceof Authenticator.Unauthenticated) {
                     exchange.outcome = Outcome.UNAUTHENTICATED;
+                    audit.requestEvent("auth.failed", null, Map.of("listener", listener, "client", String.valueOf(exchange.clientAddress),
+                            "method", exchange.method, "path", exchange.path));
                     afterRefusal(request, dialect.unauthorized(request));
                 } else {
                     LOG.warnf("Cannot authenticate on %s: %s", listener, authenticated.cause().getMessage());
@@ -92,18 +109,84 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             }
             Caller caller = authenticated.result();
             exchange.caller(caller);
-            Refusal forbidden = policy.afterAuthentication(request, caller);
-            if (forbidden != null) {
-                refuse(request, exchange, Outcome.REFUSED, forbidden);
-                return;
+            Decision decision = policy.route(request, caller);
+            if (decision instanceof Decision.Deny deny) {
+                deny(request, caller, exchange, deny.reason());
+            } else if (decision instanceof Decision.ForwardCheckedBody checked) {
+                checkBodyThenForward(request, caller, exchange, checked);
+            } else {
+                forward(request, caller, exchange, ((Decision.Forward) decision).pathAndQuery(), null);
             }
-            forward(request, caller, exchange);
         });
     }
 
-    private void forward(HttpServerRequest request, Caller caller, Exchange exchange) {
+    /** Reads the whole body (bounded), lets the rule accept, narrow or refuse it, then forwards what it accepted. */
+    private void checkBodyThenForward(HttpServerRequest request, Caller caller, Exchange exchange, Decision.ForwardCheckedBody checked) {
+        String declaredLength = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declaredLength != null && parseLength(declaredLength) > maxCheckedBodyBytes) {
+            refuse(request, exchange, Outcome.REFUSED, tooLarge());
+            return;
+        }
+        if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+            request.response().writeContinue();
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > maxCheckedBodyBytes) {
+                request.handler(null);
+                refuse(request, exchange, Outcome.REFUSED, tooLarge()); // and closes the connection: the rest is not read
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(failure -> LOG.debugf("Request body not received on %s: %s", listener, failure.getMessage()));
+        request.endHandler(v -> {
+            if (request.response().ended()) {
+                return; // refused as too large
+            }
+            byte[] bytes = body.getBytes();
+            // Parsing a large body is CPU work the event loop should not carry.
+            Future<BodyVerdict> verdict = bytes.length <= INLINE_CHECK_BYTES
+                    ? Future.succeededFuture(checked.rule().check(bytes))
+                    : vertx.executeBlocking(() -> checked.rule().check(bytes), false);
+            verdict.onComplete(checkedBody -> {
+                if (checkedBody.failed()) {
+                    deny(request, caller, exchange, "the request body could not be checked");
+                } else if (checkedBody.result() instanceof BodyVerdict.Deny refused) {
+                    deny(request, caller, exchange, refused.reason());
+                } else {
+                    forward(request, caller, exchange, checked.pathAndQuery(), ((BodyVerdict.Accept) checkedBody.result()).body());
+                }
+            });
+        });
+        request.resume();
+    }
+
+    private void deny(HttpServerRequest request, Caller caller, Exchange exchange, String reason) {
+        audit.requestEvent("scope.denied", null, Map.of("listener", listener, "service", caller.serviceName(),
+                "tokenId", String.valueOf(caller.tokenId()), "method", exchange.method, "path", exchange.path, "reason", reason));
+        refuse(request, exchange, Outcome.REFUSED, Refusal.forbidden(reason));
+    }
+
+    private Refusal tooLarge() {
+        return new Refusal(413, "content_too_long_exception", "a body the gateway must check may not exceed " + maxCheckedBodyBytes + " bytes");
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Sends the request upstream: its body streams through, or, when {@code checkedBody} is given (already read and
+     * checked), that body is sent instead.
+     */
+    private void forward(HttpServerRequest request, Caller caller, Exchange exchange, String pathAndQuery, byte[] checkedBody) {
         long sentAt = System.nanoTime();
-        upstream.open(request.method(), policy.upstreamUri(request)).onComplete(opened -> {
+        upstream.open(request.method(), pathAndQuery).onComplete(opened -> {
             if (opened.failed()) {
                 LOG.debugf("No upstream of %s accepts connections: %s", listener, opened.cause().getMessage());
                 refuse(request, exchange, Outcome.UPSTREAM_FAILED, new Refusal(502, "upstream_unavailable", "the upstream cannot be reached"));
@@ -126,6 +209,13 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                     relay(request, upstreamRequest, answered.result(), exchange);
                 }
             });
+            if (checkedBody != null) {
+                upstreamRequest.headers().remove(HttpHeaders.TRANSFER_ENCODING);
+                upstreamRequest.setChunked(false);
+                upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(checkedBody.length));
+                upstreamRequest.end(Buffer.buffer(checkedBody));
+                return;
+            }
             if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
                 request.response().writeContinue(); // authenticated and connected: the client may send its body now
             }

@@ -1,5 +1,6 @@
 package io.logstokengateway.proxy;
 
+import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.identity.UpstreamIdentity;
@@ -36,12 +37,14 @@ public class ProxyListeners {
     private final GatewayConfig config;
     private final Authenticator authenticator;
     private final ProxyMetrics metrics;
+    private final AuditLog audit;
     private final List<String> deployments = new ArrayList<>();
     private final Map<String, UpstreamClient> clients = new LinkedHashMap<>();
     private int searchPort;
     private int graylogPort;
 
-    public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics) {
+    public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics, AuditLog audit) {
+        this.audit = audit;
         this.vertx = vertx;
         this.config = config;
         this.authenticator = authenticator;
@@ -68,13 +71,15 @@ public class ProxyListeners {
         UpstreamClient searchUpstream = new UpstreamClient(vertx, search);
         clients.put("elasticsearch", searchUpstream);
         searchPort = deploy("elasticsearch", search.host(), search.port() == 0 ? -1 : search.port(), new ProxyHandler("elasticsearch", ErrorDialect.ELASTICSEARCH,
-                RoutePolicy.FORWARD_ALL, authenticator, UpstreamIdentity.forElasticsearch(search), searchUpstream, metrics));
+                new SearchRoutePolicy(), authenticator, UpstreamIdentity.forElasticsearch(search), searchUpstream,
+                metrics, audit, vertx, search.scope().maxBodySize().asLongValue()));
 
         GatewayConfig.GraylogListener graylog = config.graylog();
         UpstreamClient graylogUpstream = new UpstreamClient(vertx, graylog);
         clients.put("graylog", graylogUpstream);
         graylogPort = deploy("graylog", graylog.host(), graylog.port() == 0 ? -2 : graylog.port(), new ProxyHandler("graylog", ErrorDialect.GRAYLOG,
-                new GraylogRoutePolicy(graylog.webUiUrl()), authenticator, UpstreamIdentity.forGraylog(graylog), graylogUpstream, metrics));
+                new GraylogRoutePolicy(graylog.webUiUrl()), authenticator, UpstreamIdentity.forGraylog(graylog), graylogUpstream,
+                metrics, audit, vertx, 0));
         LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s", search.host(), searchPort, search.upstream(),
                 graylog.host(), graylogPort, graylog.upstream());
     }

@@ -1,5 +1,6 @@
 package io.logstokengateway.registry;
 
+import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.crypto.PasswordHasher;
 import io.logstokengateway.crypto.SecretBox;
 import io.logstokengateway.crypto.TokenHasher;
@@ -13,6 +14,7 @@ import org.jboss.logging.Logger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -42,9 +44,13 @@ public class Registry {
     private final Event<Revocation> revocations;
     private final Clock clock;
     private final String decoyHash;
+    private final Optional<Duration> maxTtl;
+    private final int maxTokensPerService;
 
     public Registry(Jdbc jdbc, SecretBox secretBox, TokenHasher tokenHasher, PasswordHasher passwordHasher,
-                    ClusterNode node, Event<Revocation> revocations) {
+                    ClusterNode node, Event<Revocation> revocations, GatewayConfig config) {
+        this.maxTtl = config.tokens().maxTtl();
+        this.maxTokensPerService = config.tokens().maxPerService();
         this.jdbc = jdbc;
         this.secretBox = secretBox;
         this.tokenHasher = tokenHasher;
@@ -132,12 +138,24 @@ public class Registry {
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             throw RegistryException.badRequest("expiresAt must be in the future");
         }
+        if (maxTtl.isPresent()) {
+            Instant latest = now.plus(maxTtl.get());
+            if (expiresAt == null) {
+                expiresAt = latest;
+            } else if (expiresAt.isAfter(latest)) {
+                throw RegistryException.badRequest("expiresAt is beyond the longest token lifetime allowed here (" + maxTtl.get() + ")");
+            }
+        }
         String tokenId = UUID.randomUUID().toString();
         String value = TokenValues.generate();
         TokenRecord token = new TokenRecord(tokenId, serviceName, name, clusterId, tokenHasher.lookupHash(value),
-                secretBox.encrypt(value, "token:" + tokenId), now, now, expiresAt, null);
+                secretBox.encrypt(value, "token:" + tokenId), now, now, expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS), null);
         return jdbc.inTransaction(c -> {
-            service(c, serviceName);
+            ServiceStore.lock(c, serviceName).orElseThrow(() -> RegistryException.notFound("service " + serviceName));
+            if (TokenStore.countOfService(c, serviceName) >= maxTokensPerService) {
+                throw new RegistryException(RegistryException.Reason.CONFLICT, "service " + serviceName + " already has "
+                        + maxTokensPerService + " tokens, the most allowed: delete unused ones first");
+            }
             TokenStore.insert(c, token);
             LOG.debugf("Token %s created for %s", tokenId, serviceName);
             return insertOperation(c, serviceName, tokenId, "createToken", OperationState.SUCCESS, null, now);

@@ -52,6 +52,11 @@ final class ServiceStore {
         return one(c, "SELECT " + COLUMNS + " FROM service WHERE service_name = ?", serviceName);
     }
 
+    /** The service, its row locked until the transaction ends (serialises rules that count its tokens). */
+    static Optional<ServiceRecord> lock(Connection c, String serviceName) throws SQLException {
+        return one(c, "SELECT " + COLUMNS + " FROM service WHERE service_name = ? FOR UPDATE", serviceName);
+    }
+
     static Optional<ServiceRecord> byUsername(Connection c, String username) throws SQLException {
         return one(c, "SELECT " + COLUMNS + " FROM service WHERE username = ?", username);
     }

@@ -51,6 +51,16 @@ final class TokenStore {
         }
     }
 
+    static int countOfService(Connection c, String serviceName) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM token WHERE service_name = ?")) {
+            st.setString(1, serviceName);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     static boolean delete(Connection c, String serviceName, String tokenId) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("DELETE FROM token WHERE service_name = ? AND token_id = ?")) {
             st.setString(1, serviceName);
