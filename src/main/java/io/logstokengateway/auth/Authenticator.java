@@ -3,6 +3,7 @@ package io.logstokengateway.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.registry.ClusterNode;
 import io.logstokengateway.registry.Registry;
 import io.logstokengateway.registry.ResolvedCredential;
 import io.logstokengateway.registry.Revocation;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class Authenticator {
 
     private final Registry registry;
+    private final ClusterNode node;
     private final TokenUsage usage;
     private final Vertx vertx;
     private final Cache<String, Caller> accepted;
@@ -42,7 +44,8 @@ public class Authenticator {
     private final Counter acceptedFromRegistry;
     private final Counter refusedCount;
 
-    public Authenticator(Registry registry, TokenUsage usage, Vertx vertx, MeterRegistry meters, GatewayConfig config) {
+    public Authenticator(Registry registry, ClusterNode node, TokenUsage usage, Vertx vertx, MeterRegistry meters, GatewayConfig config) {
+        this.node = node;
         GatewayConfig.AuthCache settings = config.auth();
         this.registry = registry;
         this.usage = usage;
@@ -60,6 +63,10 @@ public class Authenticator {
     public Future<Caller> authenticate(String authorization) {
         if (authorization == null) {
             return refuse();
+        }
+        if (!node.upToDate()) {
+            // Revocations made on other nodes may have been missed: trust nothing cached, ask the registry.
+            accepted.invalidateAll();
         }
         Caller known = accepted.getIfPresent(authorization);
         if (known != null) {

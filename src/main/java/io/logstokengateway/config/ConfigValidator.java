@@ -28,6 +28,10 @@ public class ConfigValidator {
             problems.add("gateway.secrets.key is required with gateway.registry.kind=postgresql: every node sharing the database"
                     + " needs the same key (generate one with `openssl rand -base64 32`)");
         }
+        if (config.cluster().nodeTimeout().compareTo(config.cluster().pollInterval().multipliedBy(3)) < 0) {
+            problems.add("gateway.cluster.node-timeout must be at least 3 times gateway.cluster.poll-interval: a node that has"
+                    + " not caught up with the registry for node-timeout minus one poll interval stops trusting its caches");
+        }
         GatewayConfig.IdentityHeaders headers = config.elasticsearch().identityHeaders();
         if ((headers.user().isPresent() || headers.roles().isPresent())
                 && config.elasticsearch().identity() != GatewayConfig.IdentityMode.GATEWAY_CREDENTIALS) {

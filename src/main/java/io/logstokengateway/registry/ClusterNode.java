@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This gateway node among those sharing the registry. It announces itself, applies the revocations other nodes
@@ -30,6 +31,8 @@ public class ClusterNode {
     private final String nodeId = UUID.randomUUID().toString();
     private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     private final AtomicBoolean polling = new AtomicBoolean();
+    /** Wall-clock millis of the heartbeat of the last poll that applied every pending revocation. */
+    private final AtomicLong caughtUpAt = new AtomicLong();
     private final Jdbc jdbc;
     private final Vertx vertx;
     private final Event<Revocation> revocations;
@@ -49,11 +52,22 @@ public class ClusterNode {
         return nodeId;
     }
 
+    /**
+     * Whether this node may still answer from its credential caches: it has applied every revocation up to a
+     * heartbeat recent enough that the other nodes still wait for it. Past that (registry unreachable), the others
+     * complete their operations without this node, so it must stop trusting what it cached.
+     */
+    public boolean upToDate() {
+        return System.currentTimeMillis() - caughtUpAt.get() < nodeTimeout.minus(pollInterval).toMillis();
+    }
+
     void start(@Observes StartupEvent startup) {
+        Instant now = Instant.now();
         jdbc.inTransaction(c -> {
-            RevocationStore.heartbeat(c, nodeId, startedAt, Instant.now());
+            RevocationStore.heartbeat(c, nodeId, startedAt, now);
             return null;
         });
+        caughtUpAt.set(now.toEpochMilli()); // nothing cached yet
         timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> {
             if (polling.compareAndSet(false, true)) {
                 vertx.executeBlocking(this::poll, false).onComplete(done -> {
@@ -97,6 +111,7 @@ public class ClusterNode {
                 return null;
             });
         }
+        caughtUpAt.set(now.toEpochMilli());
         completeOperations();
         if (now.getEpochSecond() % 60 == 0) {
             jdbc.inTransaction(c -> {

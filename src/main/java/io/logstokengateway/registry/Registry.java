@@ -116,13 +116,18 @@ public class Registry {
         requirePassword(password);
         String hash = passwordHasher.hash(password);
         Instant now = now();
-        return revokingService(serviceName, c -> {
+        Revocation[] revocation = new Revocation[1];
+        OperationRecord operation = jdbc.inTransaction(c -> {
             ServiceRecord s = service(c, serviceName);
             ServiceStore.update(c, new ServiceRecord(s.serviceName(), s.username(), s.displayName(), s.state(), hash,
                     s.elasticsearchUsername(), s.elasticsearchPasswordSealed(), s.readPatterns(), s.writePatterns(),
                     s.graylogUsername(), s.graylogPasswordSealed(), s.graylogTokenSealed(), s.createdAt(), now));
-            return insertOperation(c, serviceName, null, "changePassword", OperationState.SUCCESS, null, now);
+            revocation[0] = revoke(c, Revocation.Kind.SERVICE, serviceName, null, now);
+            return insertOperation(c, serviceName, null, "changePassword", OperationState.RUNNING, revocation[0].revocationId(), now);
         });
+        revocations.fire(revocation[0]);
+        node.completeOperations(); // the old password is refused everywhere once the operation reads SUCCESS
+        return operation(serviceName, operation.operationId());
     }
 
     // ---- tokens ---------------------------------------------------------------------------------------------
@@ -183,10 +188,8 @@ public class Registry {
             if (!TokenStore.delete(c, serviceName, tokenId)) {
                 throw RegistryException.notFound("token " + tokenId);
             }
-            long id = RevocationStore.insert(c, Revocation.Kind.TOKEN, serviceName, tokenId, now);
-            RevocationStore.acknowledge(c, id, node.nodeId());
-            revocation[0] = new Revocation(id, Revocation.Kind.TOKEN, serviceName, tokenId);
-            return insertOperation(c, serviceName, tokenId, "deleteToken", OperationState.RUNNING, id, now);
+            revocation[0] = revoke(c, Revocation.Kind.TOKEN, serviceName, tokenId, now);
+            return insertOperation(c, serviceName, tokenId, "deleteToken", OperationState.RUNNING, revocation[0].revocationId(), now);
         });
         revocations.fire(revocation[0]);
         node.completeOperations();
@@ -249,13 +252,18 @@ public class Registry {
         Revocation[] revocation = new Revocation[1];
         T result = jdbc.inTransaction(c -> {
             T done = work.run(c);
-            long id = RevocationStore.insert(c, Revocation.Kind.SERVICE, serviceName, null, now);
-            RevocationStore.acknowledge(c, id, node.nodeId());
-            revocation[0] = new Revocation(id, Revocation.Kind.SERVICE, serviceName, null);
+            revocation[0] = revoke(c, Revocation.Kind.SERVICE, serviceName, null, now);
             return done;
         });
         revocations.fire(revocation[0]);
         return result;
+    }
+
+    /** Records a revocation, already applied by this node (the caller fires it once the transaction commits). */
+    private Revocation revoke(Connection c, Revocation.Kind kind, String serviceName, String tokenId, Instant now) throws SQLException {
+        long id = RevocationStore.insert(c, kind, serviceName, tokenId, now);
+        RevocationStore.acknowledge(c, id, node.nodeId());
+        return new Revocation(id, kind, serviceName, tokenId);
     }
 
     private UpstreamSecrets open(ServiceRecord s) {
