@@ -5,7 +5,13 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,6 +45,8 @@ public class ConfigValidator {
         }
         checkGatewayCredentials("gateway.elasticsearch", config.elasticsearch(), problems);
         checkGatewayCredentials("gateway.graylog", config.graylog(), problems);
+        checkTrustCertificates("gateway.elasticsearch", config.elasticsearch(), problems);
+        checkTrustCertificates("gateway.graylog", config.graylog(), problems);
         return problems;
     }
 
@@ -52,6 +60,25 @@ public class ConfigValidator {
                         + " (credentials go in gateway.*.credentials or on the service)");
             }
         }
+    }
+
+    /** Vert.x reads the file only at the first upstream connection: without this, a typo is a 502 on every request. */
+    private static void checkTrustCertificates(String prefix, GatewayConfig.Listener listener, List<String> problems) {
+        listener.tls().trustCertificates().ifPresent(pem -> {
+            String property = prefix + ".tls.trust-certificates";
+            try {
+                String text = Files.readString(pem, StandardCharsets.ISO_8859_1);
+                if (!text.contains("-----BEGIN CERTIFICATE-----")
+                        || CertificateFactory.getInstance("X.509").generateCertificates(
+                                new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1))).isEmpty()) {
+                    problems.add(property + ": '" + pem + "' holds no PEM certificate");
+                }
+            } catch (IOException e) {
+                problems.add(property + ": cannot read '" + pem + "' (" + e + ")");
+            } catch (CertificateException e) {
+                problems.add(property + ": '" + pem + "' is not a PEM file of certificates (" + e.getMessage() + ")");
+            }
+        });
     }
 
     private static void checkGatewayCredentials(String prefix, GatewayConfig.Listener listener, List<String> problems) {

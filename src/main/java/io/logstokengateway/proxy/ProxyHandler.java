@@ -21,6 +21,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.jboss.logging.Logger;
 
+import javax.net.ssl.SSLException;
+
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -188,7 +190,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         long sentAt = System.nanoTime();
         upstream.open(request.method(), pathAndQuery).onComplete(opened -> {
             if (opened.failed()) {
-                LOG.debugf("No upstream of %s accepts connections: %s", listener, opened.cause().getMessage());
+                if (opened.cause() instanceof SSLException) {
+                    // Not the client's doing: the upstream's certificate or the trust settings are wrong; say why.
+                    LOG.warnf("TLS handshake with the upstream of %s failed: %s", listener, rootMessage(opened.cause()));
+                } else {
+                    LOG.debugf("No upstream of %s accepts connections: %s", listener, opened.cause().getMessage());
+                }
                 refuse(request, exchange, Outcome.UPSTREAM_FAILED, new Refusal(502, "upstream_unavailable", "the upstream cannot be reached"));
                 return;
             }
@@ -272,6 +279,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                 request.connection().close(); // headers are gone already: the only honest signal left is a cut connection
             }
         });
+    }
+
+    /** The innermost message: Vert.x wraps handshake failures as "Failed to create SSL connection". */
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     private void upstreamFailed(HttpServerRequest request, Exchange exchange, Throwable cause) {
