@@ -109,6 +109,10 @@ public interface GatewayConfig {
     }
 
     interface Scope {
+        /** Confine each service to its read and write patterns (deny by default); {@code false} forwards every request. */
+        @WithDefault("true")
+        boolean enforce();
+
         /** Largest body the gateway reads whole to check it ({@code _msearch}, {@code _bulk}, ...); larger ones get a 413. */
         @WithDefault("16M")
         MemorySize maxBodySize();

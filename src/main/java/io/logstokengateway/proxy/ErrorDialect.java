@@ -46,8 +46,4 @@ public enum ErrorDialect {
         }
         return request.method() == HttpMethod.HEAD ? response.end() : response.end(body(status, type, reason));
     }
-
-    Future<Void> unauthorized(HttpServerRequest request) {
-        return send(request, 401, "security_exception", "authentication required: use an API token (<token>:token) or the account's credentials");
-    }
 }

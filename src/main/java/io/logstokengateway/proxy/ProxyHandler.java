@@ -98,10 +98,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         authenticator.authenticate(headers.get(HttpHeaders.AUTHORIZATION)).onComplete(authenticated -> {
             if (authenticated.failed()) {
                 if (authenticated.cause() instanceof Authenticator.Unauthenticated) {
-                    exchange.outcome = Outcome.UNAUTHENTICATED;
                     audit.requestEvent("auth.failed", null, Map.of("listener", listener, "client", String.valueOf(exchange.clientAddress),
                             "method", exchange.method, "path", exchange.path));
-                    afterRefusal(request, dialect.unauthorized(request));
+                    refuse(request, exchange, Outcome.UNAUTHENTICATED, Refusal.UNAUTHENTICATED);
                 } else {
                     LOG.warnf("Cannot authenticate on %s: %s", listener, authenticated.cause().getMessage());
                     refuse(request, exchange, Outcome.REGISTRY_UNAVAILABLE,
@@ -156,6 +155,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                     deny(request, caller, exchange, "the request body could not be checked");
                 } else if (checkedBody.result() instanceof BodyVerdict.Deny refused) {
                     deny(request, caller, exchange, refused.reason());
+                } else if (checkedBody.result() instanceof BodyVerdict.AcceptWithPath moved) {
+                    forward(request, caller, exchange, moved.pathAndQuery(), moved.body());
                 } else {
                     forward(request, caller, exchange, checked.pathAndQuery(), ((BodyVerdict.Accept) checkedBody.result()).body());
                 }
@@ -304,17 +305,20 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         }
     }
 
+    /**
+     * Answers the request with an error. A body not read yet is never read: the connection is closed after the
+     * answer (and says so) rather than drained of an upload nobody wants.
+     */
     private void refuse(HttpServerRequest request, Exchange exchange, Outcome outcome, Refusal refusal) {
         exchange.outcome = outcome;
-        afterRefusal(request, dialect.send(request, refusal.status(), refusal.type(), refusal.reason()));
-    }
-
-    /** A refused request's body is never read: the connection is closed rather than drained of an unwanted upload. */
-    private static void afterRefusal(HttpServerRequest request, Future<Void> answered) {
         MultiMap headers = request.headers();
-        boolean hasBody = headers.contains(HttpHeaders.TRANSFER_ENCODING)
-                || headers.contains(HttpHeaders.CONTENT_LENGTH) && !"0".equals(headers.get(HttpHeaders.CONTENT_LENGTH));
-        if (hasBody) {
+        boolean unreadBody = !request.isEnded() && (headers.contains(HttpHeaders.TRANSFER_ENCODING)
+                || headers.contains(HttpHeaders.CONTENT_LENGTH) && !"0".equals(headers.get(HttpHeaders.CONTENT_LENGTH)));
+        if (unreadBody) {
+            request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        }
+        Future<Void> answered = dialect.send(request, refusal.status(), refusal.type(), refusal.reason());
+        if (unreadBody) {
             answered.onComplete(v -> request.connection().close());
         } else {
             request.resume();

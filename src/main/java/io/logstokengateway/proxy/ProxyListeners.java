@@ -71,7 +71,7 @@ public class ProxyListeners {
         UpstreamClient searchUpstream = new UpstreamClient(vertx, search);
         clients.put("elasticsearch", searchUpstream);
         searchPort = deploy("elasticsearch", search.host(), search.port() == 0 ? -1 : search.port(), new ProxyHandler("elasticsearch", ErrorDialect.ELASTICSEARCH,
-                new SearchRoutePolicy(), authenticator, UpstreamIdentity.forElasticsearch(search), searchUpstream,
+                new SearchRoutePolicy(search.scope().enforce()), authenticator, UpstreamIdentity.forElasticsearch(search), searchUpstream,
                 metrics, audit, vertx, search.scope().maxBodySize().asLongValue()));
 
         GatewayConfig.GraylogListener graylog = config.graylog();

@@ -3,6 +3,10 @@ package io.logstokengateway.proxy;
 /** A request the gateway answers itself instead of forwarding. */
 record Refusal(int status, String type, String reason) {
 
+    /** The same answer whatever was wrong with the credentials (no oracle). */
+    static final Refusal UNAUTHENTICATED = new Refusal(401, "security_exception",
+            "authentication required: use an API token (<token>:token) or the account's credentials");
+
     static Refusal forbidden(String reason) {
         return new Refusal(403, "security_exception", reason);
     }

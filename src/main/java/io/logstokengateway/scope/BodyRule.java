@@ -11,6 +11,15 @@ public interface BodyRule {
         record Accept(byte[] body) implements BodyVerdict {
         }
 
+        /**
+         * Accept, but forward to this path and query instead of the decision's. Only an index-less search whose
+         * body turns out to search a point in time gets it: the decision's path was narrowed to the service's
+         * indices before the body was read, and Elasticsearch refuses a point-in-time search that names indices
+         * (the point in time carries its own).
+         */
+        record AcceptWithPath(byte[] body, String pathAndQuery) implements BodyVerdict {
+        }
+
         record Deny(String reason) implements BodyVerdict {
         }
     }

@@ -7,7 +7,10 @@ public sealed interface Decision {
     record Forward(String pathAndQuery) implements Decision {
     }
 
-    /** Forward to this path and query once the body, read whole, has passed the rule (which may rewrite it). */
+    /**
+     * Forward to this path and query once the body, read whole, has passed the rule (which may rewrite it, or, with
+     * {@link BodyRule.BodyVerdict.AcceptWithPath}, send it to another path).
+     */
     record ForwardCheckedBody(String pathAndQuery, BodyRule rule) implements Decision {
     }
 

@@ -1,0 +1,120 @@
+package io.logstokengateway.scope;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logstokengateway.scope.BodyRule.BodyVerdict;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Bodies that define indices: index creation, settings updates, and index, legacy and component templates. Two
+ * things in them reach beyond the service's own indices and are refused: aliases (a new alias could carry another
+ * tenant's name and slip this tenant's documents into that tenant's searches, or catch its writes; aliases are
+ * read-only through the gateway) and ingest pipelines set as {@code default_pipeline} or {@code final_pipeline}
+ * (a pipeline can send documents to any index). So are mapping features that make stored queries or fields read
+ * elsewhere ({@code percolator} fields, {@code lookup} runtime fields, {@code target_index}) and analysis files read
+ * from the node ({@code synonyms_path} and the like). A template's index patterns must stay within the write patterns.
+ */
+final class IndexDefinitionRules {
+
+    /** Which definition a body is. */
+    enum Kind {
+        CREATE_INDEX, MAPPING, SETTINGS, INDEX_TEMPLATE, LEGACY_TEMPLATE, COMPONENT_TEMPLATE
+    }
+
+    private IndexDefinitionRules() {
+    }
+
+    static BodyRule of(Kind kind, IndexScoping scoping) {
+        return body -> JsonBodies.verdict(body, bytes -> {
+            Optional<ObjectNode> definition = JsonBodies.optionalObject(bytes);
+            if (definition.isEmpty() && kind != Kind.CREATE_INDEX) {
+                throw new ScopeRefusal("this request needs a body");
+            }
+            definition.ifPresent(object -> check(kind, object, scoping));
+            return new BodyVerdict.Accept(bytes);
+        });
+    }
+
+    private static void check(Kind kind, ObjectNode definition, IndexScoping scoping) {
+        refuseReachingSettings(definition, false);
+        switch (kind) {
+            case CREATE_INDEX, LEGACY_TEMPLATE -> refuseAliases(definition.get("aliases"));
+            case INDEX_TEMPLATE, COMPONENT_TEMPLATE -> refuseAliases(definition.path("template").get("aliases"));
+            case MAPPING, SETTINGS -> {
+            }
+        }
+        if (kind == Kind.INDEX_TEMPLATE || kind == Kind.LEGACY_TEMPLATE) {
+            checkIndexPatterns(definition, scoping);
+        }
+        if (kind == Kind.INDEX_TEMPLATE && definition.has("composed_of")) {
+            checkComposedOf(definition.get("composed_of"), scoping);
+        }
+    }
+
+    private static void refuseAliases(JsonNode aliases) {
+        if (aliases != null && !(aliases.isObject() && aliases.isEmpty())) {
+            throw new ScopeRefusal("aliases are read-only through the gateway; remove [aliases] from the body");
+        }
+    }
+
+    /** Pipelines, percolator and lookup fields, analysis files: nested or flat, anywhere in the body. */
+    private static void refuseReachingSettings(JsonNode node, boolean inAnalysis) {
+        if (node.isArray()) {
+            node.forEach(element -> refuseReachingSettings(element, inAnalysis));
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = field.getKey();
+            String last = key.substring(key.lastIndexOf('.') + 1);
+            boolean analysis = inAnalysis || last.equals("analysis") || key.contains("analysis.");
+            if (last.equals("default_pipeline") || last.equals("final_pipeline") || last.equals("target_index")
+                    || (analysis && last.endsWith("_path"))) {
+                throw new ScopeRefusal("the setting [" + key + "] is not allowed through the gateway");
+            }
+            JsonNode value = field.getValue();
+            if (last.equals("type") && (value.asText().equals("percolator") || value.asText().equals("lookup"))) {
+                throw new ScopeRefusal("[" + value.asText() + "] fields are not allowed through the gateway");
+            }
+            refuseReachingSettings(value, analysis);
+        }
+    }
+
+    /** {@code index_patterns} (a string or an array), or a legacy template's older {@code template} string. */
+    private static void checkIndexPatterns(ObjectNode definition, IndexScoping scoping) {
+        JsonNode patterns = definition.has("index_patterns") ? definition.get("index_patterns") : definition.get("template");
+        if (patterns == null || patterns.isObject()) {
+            throw new ScopeRefusal("a template needs [index_patterns] within the indices this token may write");
+        }
+        if (definition.has("index_patterns") && definition.path("template").isTextual()) {
+            throw new ScopeRefusal("a template may not have both [index_patterns] and [template] patterns");
+        }
+        Iterable<JsonNode> list = patterns.isArray() ? patterns : List.of(patterns);
+        if (!list.iterator().hasNext()) {
+            throw new ScopeRefusal("a template needs at least one index pattern");
+        }
+        for (JsonNode pattern : list) {
+            if (!pattern.isTextual()) {
+                throw new ScopeRefusal("a template's index patterns must be strings");
+            }
+            scoping.requireTemplatePattern(pattern.asText());
+        }
+    }
+
+    /** Component templates used by an index template must be the service's own: others' may hold anything. */
+    private static void checkComposedOf(JsonNode composedOf, IndexScoping scoping) {
+        if (!composedOf.isArray()) {
+            throw new ScopeRefusal("[composed_of] must be an array of names");
+        }
+        for (JsonNode name : composedOf) {
+            if (!name.isTextual()) {
+                throw new ScopeRefusal("[composed_of] must be an array of names");
+            }
+            scoping.requireOwnedNames(IndexExpression.parse(name.asText()), false);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.logstokengateway.scope;
+
+import static io.logstokengateway.scope.ScopeCase.checked;
+import static io.logstokengateway.scope.ScopeCase.deny;
+import static io.logstokengateway.scope.ScopeCase.forward;
+import static io.logstokengateway.scope.ScopeRulesTest.A;
+import static io.logstokengateway.scope.ScopeRulesTest.NOT_ALLOWED;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Writes (without bodies the gateway reads; those are in {@link ScopeBodiesTest}), run as service A. */
+class ScopeWritesTest {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void writesStayWithinTheWritePatterns(ScopeCase request) {
+        request.verify(A);
+    }
+
+    static Stream<ScopeCase> writesStayWithinTheWritePatterns() {
+        return Stream.of(
+                forward("PUT", "/logs-aa-00001-i-x/_doc/1", "/logs-aa-00001-i-x/_doc/1"),
+                forward("POST", "/logs-aa-00001-i-x/_doc?refresh=true", "/logs-aa-00001-i-x/_doc?refresh=true"),
+                forward("PUT", "/logs-aa-00001-i-x/_create/1", "/logs-aa-00001-i-x/_create/1"),
+                forward("POST", "/logs-aa-00001-i-x/_update/1", "/logs-aa-00001-i-x/_update/1"),
+                forward("DELETE", "/logs-aa-00001-i-x/_doc/1", "/logs-aa-00001-i-x/_doc/1"),
+                forward("PUT", "/%3Clogs-aa-00001-i-%7Bnow%2Fd%7D%3E/_doc/1", "/%3Clogs-aa-00001-i-%7Bnow%2Fd%7D%3E/_doc/1"),
+                forward("DELETE", "/logs-aa-00001-i-old", "/logs-aa-00001-i-old"),
+                forward("DELETE", "/logs-aa-00001-i-old,logs-aa-00001-i-older", "/logs-aa-00001-i-old,logs-aa-00001-i-older"),
+                checked("PUT", "/logs-aa-00001-i-x/_mapping", "{\"properties\":{}}", "/logs-aa-00001-i-x/_mapping"),
+                checked("PUT", "/logs-aa-00001-i-*/_mapping", "{\"properties\":{}}", "/logs-aa-00001-i-*/_mapping"),
+                forward("POST", "/logs-aa-00001-i-*/_refresh", "/logs-aa-00001-i-*/_refresh"),
+                forward("POST", "/logs-aa-00001-i-x/_flush", "/logs-aa-00001-i-x/_flush"),
+                deny("PUT", "/logs-aa-00001-a-x/_doc/1", "is outside the indices this token may write"),
+                deny("PUT", "/logs-bb-00002-i-x/_doc/1", "may write"),
+                deny("PUT", "/logs-aa-000010-i-x/_doc/1", "may write"),
+                deny("PUT", "/logs-aa-00001-i-*/_doc/1", "exactly one index"),
+                deny("PUT", "/_all/_doc/1", "exactly one index"),
+                deny("POST", "/logs-bb-00002-i-x/_update/1", "may write"),
+                deny("DELETE", "/logs-bb-00002-i-x/_doc/1", "may write"),
+                deny("PUT", "/%3Clogs-bb-00002-i-%7Bnow%2Fd%7D%3E/_doc/1", "may write"),
+                deny("PUT", "/logs-aa-00001-i-x/_doc/1?pipeline=to-b", "[pipeline] " + NOT_ALLOWED),
+                deny("PUT", "/logs-bb-00002-i-new", "may write"),
+                deny("DELETE", "/logs-aa-00001-i-*", "must name its indices"),
+                deny("DELETE", "/_all", "must name its indices"),
+                deny("DELETE", "/*", "must name its indices"),
+                deny("DELETE", "/logs-aa-00001-a-old", "may write"),
+                deny("PUT", "/_mapping", "the method [PUT] is not allowed"),
+                deny("POST", "/_refresh", "the search API path [/_refresh] " + NOT_ALLOWED),
+                deny("POST", "/_all/_refresh", "must name its indices"),
+                deny("POST", "/logs-*/_refresh", "may write"),
+                deny("POST", "/_all/_delete_by_query", "must name its indices"),
+                deny("POST", "/logs-bb-00002-i-*/_delete_by_query", "may write"),
+                deny("POST", "/logs-aa-00001-i-x/_close", NOT_ALLOWED),
+                deny("POST", "/logs-aa-00001-i-x/_open", NOT_ALLOWED),
+                deny("POST", "/_all/_close", NOT_ALLOWED),
+                deny("POST", "/logs-aa-00001-i-x/_shrink/logs-aa-00001-i-y", NOT_ALLOWED),
+                deny("POST", "/logs-aa-00001-i-x/_rollover", NOT_ALLOWED),
+                deny("POST", "/logs-aa-00001-i-x/_forcemerge", NOT_ALLOWED),
+                deny("POST", "/logs-aa-00001-i-x/_cache/clear", NOT_ALLOWED),
+                deny("POST", "/_aliases", "aliases are read-only"),
+                deny("PUT", "/logs-aa-00001-i-x/_alias/logs-bb-00002-a-evil", "aliases are read-only"),
+                deny("POST", "/logs-aa-00001-i-x/_aliases/logs-aa-00001-a-mine", "aliases are read-only"),
+                deny("DELETE", "/logs-aa-00001-i-x/_alias/logs-aa-00001-a-mine", "aliases are read-only"),
+                deny("DELETE", "/_all/_alias/*", "aliases are read-only"),
+                deny("POST", "/_search/template", "search templates"),
+                deny("GET", "/logs-aa-00001-a-x/_search/template", "search templates"),
+                deny("POST", "/_msearch/template", "search templates"),
+                deny("POST", "/_render/template", "search templates"),
+                deny("GET", "/_scripts/painless-b", "stored scripts"),
+                deny("PUT", "/_scripts/painless-b", "stored scripts"));
+    }
+}
