@@ -110,7 +110,14 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             }
             Caller caller = authenticated.result();
             exchange.caller(caller);
-            Decision decision = policy.route(request, caller);
+            Decision decision;
+            try {
+                decision = policy.route(request, caller);
+            } catch (RuntimeException e) {
+                // A defect in the rules must not leave the client hanging, nor let the request through.
+                LOG.warnf(e, "Route decision failed on %s for %s %s", listener, exchange.method, exchange.path);
+                decision = new Decision.Deny("the request could not be checked");
+            }
             if (decision instanceof Decision.Deny deny) {
                 deny(request, caller, exchange, deny.reason());
             } else if (decision instanceof Decision.ForwardCheckedBody checked) {
@@ -148,10 +155,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             byte[] bytes = body.getBytes();
             // Parsing a large body is CPU work the event loop should not carry.
             Future<BodyVerdict> verdict = bytes.length <= INLINE_CHECK_BYTES
-                    ? Future.succeededFuture(checked.rule().check(bytes))
+                    ? Future.future(promise -> promise.complete(checked.rule().check(bytes))) // a throw fails the future
                     : vertx.executeBlocking(() -> checked.rule().check(bytes), false);
             verdict.onComplete(checkedBody -> {
                 if (checkedBody.failed()) {
+                    LOG.warnf(checkedBody.cause(), "Body check failed on %s for %s %s", listener, exchange.method, exchange.path);
                     deny(request, caller, exchange, "the request body could not be checked");
                 } else if (checkedBody.result() instanceof BodyVerdict.Deny refused) {
                     deny(request, caller, exchange, refused.reason());
