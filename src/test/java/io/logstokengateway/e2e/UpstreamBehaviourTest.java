@@ -52,7 +52,8 @@ class UpstreamBehaviourTest {
                     "gateway.elasticsearch.credentials.username", "gateway-proxy",
                     "gateway.elasticsearch.credentials.password", "gateway-proxy-secret",
                     "gateway.elasticsearch.identity-headers.user", "x-proxy-user",
-                    "gateway.elasticsearch.identity-headers.roles", "x-proxy-roles");
+                    "gateway.elasticsearch.identity-headers.roles", "x-proxy-roles",
+                    "gateway.elasticsearch.scope.max-body-size", "1K");
         }
     }
 
@@ -122,6 +123,30 @@ class UpstreamBehaviourTest {
         assertEquals(USER, seen.header("x-proxy-roles"));
         assertNull(seen.header("es-security-runas-user"));
         assertFalse(seen.headers().toString().contains(tokenValue));
+    }
+
+    @Test
+    void aBodyTheGatewayMustCheckIsRefusedPastItsBoundWhenDeclared() {
+        String header = "{\"index\":\"" + USER + "-i-x\"}\n";
+        String body = (header + "{\"query\":{\"match_all\":{}}}\n").repeat(40); // about 2 KiB
+        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/_msearch")
+                .header("Authorization", basic(tokenValue, "token")).header("Content-Type", "application/x-ndjson")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(413, response.statusCode());
+        assertTrue(response.body().contains("\"status\":413"), response.body());
+        assertTrue(recorder.requests().isEmpty());
+    }
+
+    @Test
+    void aChunkedBodyTheGatewayMustCheckIsCutOffPastItsBound() {
+        String header = "{\"index\":\"" + USER + "-i-x\"}\n";
+        byte[] body = (header + "{\"query\":{\"match_all\":{}}}\n").repeat(40).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/_msearch")
+                .header("Authorization", basic(tokenValue, "token")).header("Content-Type", "application/x-ndjson")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build());
+        assertEquals(413, response.statusCode());
+        assertEquals("close", response.headers().firstValue("Connection").orElse(""));
+        assertTrue(recorder.requests().isEmpty());
     }
 
     private static ServerSocket silentServer() {
