@@ -152,13 +152,19 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             if (request.response().ended()) {
                 return; // refused as too large
             }
-            byte[] bytes = body.getBytes();
-            // Parsing a large body is CPU work the event loop should not carry.
-            Future<BodyVerdict> verdict = bytes.length <= INLINE_CHECK_BYTES
-                    ? Future.future(promise -> promise.complete(checked.rule().check(bytes))) // a throw fails the future
-                    : vertx.executeBlocking(() -> checked.rule().check(bytes), false);
+            byte[] received = body.getBytes();
+            String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+            // Decompressing or parsing a large body is CPU work the event loop should not carry.
+            boolean inline = encoding == null && received.length <= INLINE_CHECK_BYTES;
+            Future<BodyVerdict> verdict = inline
+                    ? Future.future(promise -> promise.complete(checked.rule().check(received))) // a throw fails the future
+                    : vertx.executeBlocking(() -> checked.rule().check(ContentDecoding.decode(encoding, received, maxCheckedBodyBytes)), false);
             verdict.onComplete(checkedBody -> {
-                if (checkedBody.failed()) {
+                if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.TooLarge) {
+                    refuse(request, exchange, Outcome.REFUSED, tooLarge());
+                } else if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.Undecodable undecodable) {
+                    refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest(undecodable.getMessage()));
+                } else if (checkedBody.failed()) {
                     LOG.warnf(checkedBody.cause(), "Body check failed on %s for %s %s", listener, exchange.method, exchange.path);
                     deny(request, caller, exchange, "the request body could not be checked");
                 } else if (checkedBody.result() instanceof BodyVerdict.Deny refused) {
@@ -226,6 +232,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                 }
             });
             if (checkedBody != null) {
+                upstreamRequest.headers().remove(HttpHeaders.CONTENT_ENCODING); // a checked body is sent decoded
                 upstreamRequest.headers().remove(HttpHeaders.TRANSFER_ENCODING);
                 upstreamRequest.setChunked(false);
                 upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(checkedBody.length));
