@@ -1,0 +1,584 @@
+#!/usr/bin/env bash
+# Benchmark suite (issue 6, first version): the gateway against nginx, HAProxy and a direct connection.
+#
+#   bench/run.sh [--quick] [--no-build]
+#
+# Starts a fast upstream (nginx on loopback), three proxies in front of it (nginx with auth_basic, HAProxy with
+# http-request auth, the gateway with a token), measures S1 (small responses, keep-alive, 64 connections) and
+# S2 (a large download and upload), and writes bench/RESULTS.md and bench/results.png.
+# Everything runs on 127.0.0.1; everything started is stopped on exit and the temp dir removed.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+COMMAND="bench/run.sh $*"
+
+QUICK=0
+BUILD=1
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown option: $arg (use --quick, --no-build)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$QUICK" = 1 ]; then
+  ROUNDS=1; DURATION=3s; WARM=2s; BIG_MIB=64; S2_ROUNDS=1
+else
+  ROUNDS=3; DURATION=10s; WARM=5s; BIG_MIB=1024; S2_ROUNDS=3
+fi
+CONNECTIONS=64
+THREADS=2
+
+# Names the gateway's index scoping lets through as they are: the index lies inside the service's read and
+# write patterns (logs-bench-00001-i-*), so the gateway forwards the path unchanged, like the other proxies.
+SERVICE=ldp-bench-00001
+USERNAME=logs-bench-00001
+INDEX=logs-bench-00001-i-x
+SEARCH_PATH=/$INDEX/_search
+BIG_PATH=/$INDEX/_doc/big
+UP_PATH=/$INDEX/_doc/up
+PASSWORD="bench-password-$RANDOM$RANDOM"   # account password: 12+ characters (gateway rule)
+
+TARGETS=(direct nginx haproxy gateway)
+declare -A PORT AUTH PIDS
+TMP=""
+GATEWAY_PID=""
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------------
+# Cleanup: every process we started, then the temp dir (it holds the 1 GiB file and the uploads).
+# ---------------------------------------------------------------------------------------------------------
+cleanup() {
+  local pid
+  for pid in ${STARTED_PIDS:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${STARTED_PIDS:-}; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  [ -n "$TMP" ] && rm -rf "$TMP"
+}
+STARTED_PIDS=""
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------------------------
+# Tools: from Debian, and only when root (otherwise say what is missing).
+# ---------------------------------------------------------------------------------------------------------
+install_tools() {
+  local missing=()
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+  local want_gnuplot=0
+  command -v gnuplot >/dev/null || want_gnuplot=1
+  if [ ${#missing[@]} -gt 0 ] || [ "$want_gnuplot" = 1 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      log "installing from Debian: ${missing[*]} $([ $want_gnuplot = 1 ] && echo gnuplot-nox)"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      if [ ${#missing[@]} -gt 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+      fi
+      # The chart is optional: a machine without gnuplot still gets RESULTS.md.
+      if [ "$want_gnuplot" = 1 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 \
+          || log "gnuplot-nox not installable: no chart"
+      fi
+    elif [ ${#missing[@]} -gt 0 ]; then
+      die "missing: ${missing[*]} (as root: apt-get install ${missing[*]} gnuplot-nox)"
+    else
+      log "gnuplot missing (apt-get install gnuplot-nox): no chart"
+    fi
+  fi
+  PATH="$PATH:/usr/sbin:/sbin"
+}
+
+build_gateway() {
+  if [ "$BUILD" = 1 ]; then
+    log "building the gateway (./mvnw package, tests skipped)"
+    (cd "$ROOT" && ./mvnw -q -Dmaven.test.skip=true package)
+  fi
+  [ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ] || die "no target/quarkus-app/quarkus-run.jar: run without --no-build"
+}
+
+# A free loopback port, asked from the kernel (bind to port 0), so parallel runs and busy machines do not clash.
+free_port() {
+  if command -v python3 >/dev/null; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  else
+    local p
+    while :; do
+      p=$((20000 + RANDOM % 30000))
+      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    done
+  fi
+}
+
+wait_http() { # url [max seconds]: until it answers at all
+  local url=$1 max=${2:-30} i
+  for i in $(seq $((max * 10))); do
+    curl -s -o /dev/null --max-time 1 "$url" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Start a long-running process in the background and remember its pid for the cleanup (in LAST_PID; not
+# called through $(...), whose subshell would lose STARTED_PIDS).
+start_bg() { # logfile cmd...
+  local logfile=$1; shift
+  "$@" >"$logfile" 2>&1 &
+  LAST_PID=$!
+  STARTED_PIDS="$STARTED_PIDS $LAST_PID"
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Upstream: nginx serving a fixed 1 KiB JSON for _search (any method, `return` answers before the content
+# phase so GET and POST are alike), a large file for S2 download, and WebDAV PUT for S2 upload: dav_methods
+# reads the whole body into a temp file before answering, so an upload's time is the body's real transfer
+# time (a plain `return 200` or a 405 may answer before the body is read). Files live in a RAM-backed dir
+# when /dev/shm exists, so the disk is not what is measured.
+# ---------------------------------------------------------------------------------------------------------
+nginx_common() { # the top of an nginx.conf: runs in the foreground under our control, logs in the temp dir
+  local dir=$1
+  cat <<EOF
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+$( [ "$(id -u)" = 0 ] && echo "user $(id -un) $(id -gn);" )
+events { worker_connections 4096; multi_accept on; }
+EOF
+}
+
+start_upstream() {
+  local dir=$TMP/upstream
+  mkdir -p "$dir/www/$INDEX/_doc" "$dir/body"
+  # 1 KiB JSON body shaped like a small search answer (padding in a field to reach exactly 1024 bytes).
+  local head='{"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":1,"relation":"eq"},"max_score":1.0,"hits":[{"_index":"'$INDEX'","_id":"1","_score":1.0,"_source":{"message":"'
+  local tail='"}}]}}'
+  local pad=$((1024 - ${#head} - ${#tail}))
+  SMALL_BODY="$head$(head -c "$pad" /dev/zero | tr '\0' 'x')$tail"
+  [ ${#SMALL_BODY} = 1024 ] || die "small body is ${#SMALL_BODY} bytes"
+  log "generating the S2 file: $BIG_MIB MiB of random bytes"
+  head -c $((BIG_MIB * 1024 * 1024)) /dev/urandom >"$dir/www$BIG_PATH"
+  cp "$dir/www$BIG_PATH" "$TMP/upload.bin"   # what curl uploads in S2 (same size)
+
+  PORT[direct]=$(free_port)
+  cat >"$dir/nginx.conf" <<EOF
+$(nginx_common "$dir")
+http {
+  access_log off;
+  sendfile on; tcp_nopush on; tcp_nodelay on;
+  keepalive_requests 10000000; keepalive_timeout 300s;
+  client_body_temp_path $dir/body;
+  server {
+    listen 127.0.0.1:${PORT[direct]} reuseport backlog=4096;
+    location = $SEARCH_PATH { default_type application/json; return 200 '$SMALL_BODY'; }
+    location /$INDEX/_doc/ {
+      root $dir/www;
+      dav_methods PUT;
+      client_max_body_size 0;
+      client_body_buffer_size 1m;
+    }
+  }
+}
+EOF
+  start_bg "$dir/stdout.log" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;'
+  PIDS[upstream]=$LAST_PID
+  PIDS[direct]=""   # no proxy process in the direct path
+  wait_http "http://127.0.0.1:${PORT[direct]}$SEARCH_PATH" 10 || { cat "$dir/error.log" >&2; die "upstream nginx did not start"; }
+  log "upstream nginx on :${PORT[direct]}"
+}
+
+# nginx as the reverse proxy an operator would deploy: keep-alive pool to the upstream, auth_basic, the
+# client's Authorization not passed on. {SHA} hashes (htpasswd -s) are the cheapest nginx supports: the
+# default apr1-MD5 costs about a thousand MD5 rounds on every request, which would handicap nginx.
+start_nginx_proxy() {
+  local dir=$TMP/nginx-proxy
+  mkdir -p "$dir/body" "$dir/proxy"
+  htpasswd -b -c -s "$dir/htpasswd" "$USERNAME" "$PASSWORD" 2>/dev/null
+  PORT[nginx]=$(free_port)
+  cat >"$dir/nginx.conf" <<EOF
+$(nginx_common "$dir")
+http {
+  access_log off;
+  tcp_nodelay on;
+  keepalive_requests 10000000; keepalive_timeout 300s;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  upstream up { server 127.0.0.1:${PORT[direct]}; keepalive 64; keepalive_requests 10000000; }
+  server {
+    listen 127.0.0.1:${PORT[nginx]} reuseport backlog=4096;
+    location / {
+      auth_basic "bench";
+      auth_basic_user_file $dir/htpasswd;
+      proxy_pass http://up;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "";
+      client_max_body_size 0;
+      proxy_request_buffering off;   # stream uploads, as the gateway and HAProxy do
+    }
+  }
+}
+EOF
+  start_bg "$dir/stdout.log" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;'
+  PIDS[nginx]=$LAST_PID
+  wait_http "http://127.0.0.1:${PORT[nginx]}/" 10 || { cat "$dir/error.log" >&2; die "nginx proxy did not start"; }
+  AUTH[nginx]="Basic $(printf '%s:%s' "$USERNAME" "$PASSWORD" | base64 -w0)"
+  log "nginx proxy on :${PORT[nginx]}"
+}
+
+# HAProxy with a userlist (insecure-password: a plain compare, the cheapest check HAProxy offers).
+start_haproxy() {
+  local dir=$TMP/haproxy
+  mkdir -p "$dir"
+  PORT[haproxy]=$(free_port)
+  cat >"$dir/haproxy.cfg" <<EOF
+global
+  maxconn 4096
+  nbthread $(nproc)
+defaults
+  mode http
+  option http-keep-alive
+  timeout connect 5s
+  timeout client 120s
+  timeout server 120s
+  http-reuse always
+userlist bench
+  user $USERNAME insecure-password $PASSWORD
+frontend fe
+  bind 127.0.0.1:${PORT[haproxy]}
+  http-request auth realm bench unless { http_auth(bench) }
+  http-request del-header Authorization
+  default_backend be
+backend be
+  server up 127.0.0.1:${PORT[direct]}
+EOF
+  start_bg "$dir/stdout.log" haproxy -db -f "$dir/haproxy.cfg"
+  PIDS[haproxy]=$LAST_PID
+  wait_http "http://127.0.0.1:${PORT[haproxy]}/" 10 || { cat "$dir/stdout.log" >&2; die "haproxy did not start"; }
+  AUTH[haproxy]=${AUTH[nginx]}
+  log "haproxy on :${PORT[haproxy]}"
+}
+
+# The gateway, as built, with default JVM settings. The access log (one JSON line per request) is raised to
+# WARN so that stdout writing is not part of the measurement: RESULTS.md says so.
+start_gateway() {
+  local dir=$TMP/gateway
+  mkdir -p "$dir/data"
+  PORT[gateway]=$(free_port)
+  MGMT_PORT=$(free_port)
+  local gl_port
+  gl_port=$(free_port)
+  ADMIN_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+  start_bg "$dir/gateway.log" java \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$MGMT_PORT" \
+    -Dgateway.elasticsearch.host=127.0.0.1 -Dgateway.elasticsearch.port="${PORT[gateway]}" \
+    -Dgateway.graylog.host=127.0.0.1 -Dgateway.graylog.port="$gl_port" \
+    -Dgateway.data-dir="$dir/data" \
+    -Dgateway.admin.key="$ADMIN_KEY" \
+    -Dgateway.elasticsearch.upstream="http://127.0.0.1:${PORT[direct]}" \
+    -Dgateway.graylog.upstream="http://127.0.0.1:${PORT[direct]}" \
+    -Dquarkus.log.category.\"gateway.access\".level=WARN \
+    -jar "$ROOT/target/quarkus-app/quarkus-run.jar"
+  GATEWAY_PID=$LAST_PID
+  PIDS[gateway]=$GATEWAY_PID
+  wait_http "http://127.0.0.1:$MGMT_PORT/q/health/live" 60 || { tail -50 "$dir/gateway.log" >&2; die "gateway did not start"; }
+  log "gateway on :${PORT[gateway]} (management :$MGMT_PORT)"
+}
+
+json_field() { # name: first string value of that field in the JSON on stdin (flat answers, no jq needed)
+  sed -n 's/.*"'"$1"'" *: *"\([^"]*\)".*/\1/p' | head -n1
+}
+
+# Provision the service and a token through the admin and token APIs, as an operator would.
+provision_token() {
+  local base="http://127.0.0.1:$MGMT_PORT" out op state token_id value i
+  out=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' "$base/admin/services" -d '{
+    "serviceName": "'$SERVICE'", "username": "'$USERNAME'", "password": "'$PASSWORD'", "displayName": "bench",
+    "elasticsearch": {"username": "'$USERNAME'", "password": "upstream-password"},
+    "graylog": {"token": "bench-graylog-token"}}') || die "POST /admin/services failed"
+  out=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' \
+    "$base/dbaas/logs/$SERVICE/token" -d '{"name":"bench"}') || die "token creation failed"
+  op=$(json_field operationId <<<"$out")
+  for i in $(seq 50); do
+    out=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" "$base/dbaas/logs/$SERVICE/operation/$op")
+    state=$(json_field state <<<"$out")
+    [ "$state" = SUCCESS ] && break
+    sleep 0.2
+  done
+  [ "$state" = SUCCESS ] || die "token operation $op: $state"
+  token_id=$(json_field tokenId <<<"$out")
+  value=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" "$base/dbaas/logs/$SERVICE/token/$token_id" | json_field value)
+  [ -n "$value" ] || die "no token value"
+  AUTH[gateway]="Bearer $value"
+  AUTH[direct]=${AUTH[nginx]}   # the upstream ignores it; sent so that every target gets the same request
+  log "token $token_id provisioned"
+}
+
+# Every target must answer 200 with the 1 KiB body before anything is measured.
+check_targets() {
+  local t code size
+  for t in "${TARGETS[@]}"; do
+    read -r code size < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' \
+      -H "Authorization: ${AUTH[$t]}" "http://127.0.0.1:${PORT[$t]}$SEARCH_PATH")
+    [ "$code" = 200 ] && [ "$size" = 1024 ] || die "$t answered $code with $size bytes"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Measurement helpers
+# ---------------------------------------------------------------------------------------------------------
+CLK_TCK=$(getconf CLK_TCK)
+
+cpu_ticks() { # pid: utime+stime of the process and of its direct children (nginx workers), in clock ticks
+  local pid=$1 total=0 p
+  [ -n "$pid" ] || { echo 0; return; }
+  for p in $pid $(pgrep -P "$pid" || true); do
+    # fields after the ")" that ends the command name: utime and stime are the 12th and 13th of them
+    total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo $total
+}
+
+to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 2.01s) -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000
+    printf "%.3f", n }'
+}
+
+median() { # numbers as arguments
+  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END { if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'
+}
+
+run_wrk() { # target duration -> wrk output on stdout
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency -H "Authorization: ${AUTH[$1]}" \
+    "http://127.0.0.1:${PORT[$1]}$SEARCH_PATH"
+}
+
+# S1: small responses, keep-alive, 64 connections, interleaved rounds so that drift hits every target alike.
+declare -A S1_RPS S1_P50 S1_P99 S1_CPU
+scenario_s1() {
+  local t round out before after reqs rps p50 p99 errors cpu
+  log "S1 warm-up ($WARM per target)"
+  for t in "${TARGETS[@]}"; do run_wrk "$t" "$WARM" >/dev/null; done
+  for round in $(seq "$ROUNDS"); do
+    for t in "${TARGETS[@]}"; do
+      before=$(cpu_ticks "${PIDS[$t]}")
+      out=$(run_wrk "$t" "$DURATION")
+      after=$(cpu_ticks "${PIDS[$t]}")
+      reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+      rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+      p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+      p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
+      # A proxy answering 401 or 5xx fast would look good: count such answers and refuse the round.
+      errors=$(awk '/Non-2xx/ {print $NF} /Socket errors/ {print}' <<<"$out")
+      [ -z "$errors" ] || die "S1 $t: errors in wrk output: $errors"
+      if [ -n "${PIDS[$t]}" ]; then
+        cpu=$(awk -v d=$((after - before)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN {printf "%.3f", d / hz / n * 10000}')
+      else
+        cpu=""
+      fi
+      S1_RPS[$t]+="$rps "; S1_P50[$t]+="$p50 "; S1_P99[$t]+="$p99 "; S1_CPU[$t]+="$cpu "
+      log "S1 round $round $t: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, cpu/10k ${cpu:--} s"
+    done
+  done
+  # The access log is off for the run: a gateway log that grew with the requests would mean it is not.
+  local lines
+  lines=$(wc -l <"$TMP/gateway/gateway.log")
+  [ "$lines" -lt 1000 ] || log "WARNING: gateway log has $lines lines: is the access log really at WARN?"
+  log "gateway log: $lines lines after S1"
+}
+
+# S2: one large download and one large upload per target per round; the gateway's peak RSS over S2 measured
+# against its RSS before (the peak is reset first through clear_refs, so S1's peak does not hide S2's).
+declare -A S2_DOWN S2_UP
+scenario_s2() {
+  local t round down up code
+  local status=/proc/$GATEWAY_PID/status
+  echo 5 >"/proc/$GATEWAY_PID/clear_refs" 2>/dev/null || log "cannot reset VmHWM: peak may include S1"
+  RSS_BEFORE_KB=$(awk '/^VmRSS/ {print $2}' "$status")
+  for round in $(seq "$S2_ROUNDS"); do
+    for t in "${TARGETS[@]}"; do
+      read -r code down < <(curl -s -o /dev/null -w '%{http_code} %{speed_download}\n' \
+        -H "Authorization: ${AUTH[$t]}" "http://127.0.0.1:${PORT[$t]}$BIG_PATH")
+      [ "$code" = 200 ] || die "S2 download via $t: HTTP $code"
+      read -r code up < <(curl -s -o /dev/null -w '%{http_code} %{speed_upload}\n' -T "$TMP/upload.bin" \
+        -H "Authorization: ${AUTH[$t]}" "http://127.0.0.1:${PORT[$t]}$UP_PATH")
+      case "$code" in 201|204) ;; *) die "S2 upload via $t: HTTP $code" ;; esac
+      rm -f "$TMP/upstream/www$UP_PATH"   # keep RAM use bounded
+      down=$(awk -v b="$down" 'BEGIN {printf "%.1f", b / 1e6}')
+      up=$(awk -v b="$up" 'BEGIN {printf "%.1f", b / 1e6}')
+      S2_DOWN[$t]+="$down "; S2_UP[$t]+="$up "
+      log "S2 round $round $t: download $down MB/s, upload $up MB/s"
+    done
+  done
+  RSS_PEAK_KB=$(awk '/^VmHWM/ {print $2}' "$status")
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
+
+declare -A M_RPS M_P50 M_P99 M_CPU M_DOWN M_UP
+compute_medians() { # medians over rounds, and the chart's data file
+  local t
+  for t in "${TARGETS[@]}"; do
+    # shellcheck disable=SC2086
+    M_RPS[$t]=$(median ${S1_RPS[$t]}); M_P50[$t]=$(median ${S1_P50[$t]}); M_P99[$t]=$(median ${S1_P99[$t]})
+    # shellcheck disable=SC2086
+    if [ -n "${PIDS[$t]}" ]; then M_CPU[$t]=$(median ${S1_CPU[$t]}); else M_CPU[$t]=""; fi
+    # shellcheck disable=SC2086
+    M_DOWN[$t]=$(median ${S2_DOWN[$t]}); M_UP[$t]=$(median ${S2_UP[$t]})
+  done
+  for t in "${TARGETS[@]}"; do
+    echo "$t ${M_RPS[$t]} ${M_DOWN[$t]} ${M_UP[$t]}"
+  done >"$TMP/chart.dat"
+}
+
+write_results() {
+  local out=$BENCH_DIR/RESULTS.md t g=gateway
+  {
+    echo "# Benchmark results"
+    echo
+    echo "Produced by \`$COMMAND\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')\`$(cd "$ROOT" && [ -n "$(git status --porcelain -- src pom.xml 2>/dev/null)" ] && echo ' (with local changes)')."
+    echo
+    echo "**Read the ratios, not the absolute figures.** This is a shared machine with $(nproc) cores on which wrk,"
+    echo "the upstream nginx and the proxy all compete for the CPU: absolute figures are noise from one run to the next;"
+    echo "the ratios within one run (targets measured in interleaved rounds, medians over rounds) are the figures to read."
+    echo
+    echo "## Machine"
+    echo
+    echo "- CPUs: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "- Kernel: $(uname -sr)"
+    echo "- Java: $(java -version 2>&1 | head -n1), default JVM options (heap sized by the JVM)"
+    echo "- $(nginx -v 2>&1), $(haproxy -v | head -n1 | cut -d' ' -f1-3), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+    echo
+    echo "## Set-up"
+    echo
+    echo "- Upstream: nginx on 127.0.0.1 (\`worker_processes auto\`), a fixed 1 KiB JSON at \`$SEARCH_PATH\`,"
+    echo "  a $BIG_MIB MiB random file at \`$BIG_PATH\`, WebDAV PUT at \`$UP_PATH\` (reads the whole body before answering)."
+    echo "- **direct**: wrk/curl to the upstream. **nginx**: \`proxy_pass\` to an \`upstream { keepalive 64; }\`,"
+    echo "  HTTP/1.1, \`auth_basic\` ({SHA} htpasswd, the cheapest scheme), \`proxy_request_buffering off\`."
+    echo "  **haproxy**: \`http-request auth\` against a userlist (insecure-password), \`nbthread $(nproc)\`, \`http-reuse always\`."
+    echo "  **gateway**: \`java -jar target/quarkus-app/quarkus-run.jar\`, H2 registry, Bearer API token, credentials cache warm,"
+    echo "  index scoping on (\`$INDEX\` lies inside the service's patterns, so the path is forwarded unchanged)."
+    echo "- The gateway's access log (\`gateway.access\`) is set to WARN for the run, so that writing one JSON line per"
+    echo "  request to stdout is not part of the measurement; in production that cost comes on top."
+    echo "- Every proxy removes the client's \`Authorization\`; the gateway sends the service's upstream credentials."
+    echo
+    echo "## S1: small responses (1 KiB), keep-alive"
+    echo
+    echo "\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`, $ROUNDS interleaved round(s) (direct, nginx, haproxy, gateway, ...),"
+    echo "after a $WARM warm-up per target. Medians over rounds. CPU: utime+stime of the proxy's processes"
+    echo "(nginx master and workers, HAProxy, the JVM) from \`/proc/<pid>/stat\`, per 10 000 requests."
+    echo
+    echo "| target | req/s | p50 ms | p99 ms | proxy CPU s / 10k req | req/s per round |"
+    echo "|---|---:|---:|---:|---:|---|"
+    for t in "${TARGETS[@]}"; do
+      echo "| $t | ${M_RPS[$t]} | ${M_P50[$t]} | ${M_P99[$t]} | ${M_CPU[$t]:-–} | ${S1_RPS[$t]% } |"
+    done
+    echo
+    echo "| ratio | req/s | p50 | p99 | CPU / 10k req |"
+    echo "|---|---:|---:|---:|---:|"
+    echo "| gateway / nginx | $(ratio "${M_RPS[$g]}" "${M_RPS[nginx]}") | $(ratio "${M_P50[$g]}" "${M_P50[nginx]}") | $(ratio "${M_P99[$g]}" "${M_P99[nginx]}") | $(ratio "${M_CPU[$g]}" "${M_CPU[nginx]}") |"
+    echo "| gateway / haproxy | $(ratio "${M_RPS[$g]}" "${M_RPS[haproxy]}") | $(ratio "${M_P50[$g]}" "${M_P50[haproxy]}") | $(ratio "${M_P99[$g]}" "${M_P99[haproxy]}") | $(ratio "${M_CPU[$g]}" "${M_CPU[haproxy]}") |"
+    echo "| gateway / direct | $(ratio "${M_RPS[$g]}" "${M_RPS[direct]}") | $(ratio "${M_P50[$g]}" "${M_P50[direct]}") | $(ratio "${M_P99[$g]}" "${M_P99[direct]}") | – |"
+    echo
+    echo "Target (issue 6): gateway req/s ≥ nginx in the same run, i.e. gateway/nginx ≥ 1.00. Not measured yet: p99"
+    echo "at half of the maximum load (needs a fixed-rate load generator such as wrk2; wrk runs closed-loop at full load)."
+    echo
+    echo "## S2: large transfer ($BIG_MIB MiB), one connection"
+    echo
+    echo "\`curl -o /dev/null -w '%{speed_download}'\` (download of \`$BIG_PATH\`) and \`curl -T\` (upload, PUT \`$UP_PATH\`),"
+    echo "$S2_ROUNDS interleaved round(s), medians; MB = 10^6 bytes."
+    echo
+    echo "| target | download MB/s | upload MB/s | download per round | upload per round |"
+    echo "|---|---:|---:|---|---|"
+    for t in "${TARGETS[@]}"; do
+      echo "| $t | ${M_DOWN[$t]} | ${M_UP[$t]} | ${S2_DOWN[$t]% } | ${S2_UP[$t]% } |"
+    done
+    echo
+    echo "| ratio | download | upload |"
+    echo "|---|---:|---:|"
+    echo "| gateway / nginx | $(ratio "${M_DOWN[$g]}" "${M_DOWN[nginx]}") | $(ratio "${M_UP[$g]}" "${M_UP[nginx]}") |"
+    echo "| gateway / haproxy | $(ratio "${M_DOWN[$g]}" "${M_DOWN[haproxy]}") | $(ratio "${M_UP[$g]}" "${M_UP[haproxy]}") |"
+    echo "| gateway / direct | $(ratio "${M_DOWN[$g]}" "${M_DOWN[direct]}") | $(ratio "${M_UP[$g]}" "${M_UP[direct]}") |"
+    echo
+    echo "Gateway memory over S2: RSS before $((RSS_BEFORE_KB / 1024)) MiB, peak (VmHWM, reset before S2) $((RSS_PEAK_KB / 1024)) MiB,"
+    echo "growth **$(((RSS_PEAK_KB - RSS_BEFORE_KB) / 1024)) MiB** (target: < 64 MiB). Target: streaming ≥ 1 GB/s (1000 MB/s) on loopback."
+    echo "The JVM runs with its default heap (a quarter of RAM), already grown during S1: this shows that streaming"
+    echo "does not hold bodies, not how small a heap suffices. The upload's destination is the same upstream for every"
+    echo "target (nginx WebDAV into a RAM-backed temp dir), so its cost is in every figure, direct included; the first"
+    echo "round is often slower for everyone (pages of the RAM dir being allocated)."
+    echo
+    if [ -f "$BENCH_DIR/results.png" ]; then
+      echo "![S1 and S2](results.png)"
+    else
+      echo "No chart: gnuplot is not installed (\`apt-get install gnuplot-nox\`)."
+    fi
+    echo
+    echo "## Not covered yet"
+    echo
+    echo "S3 (real OpenSearch \`_search\`/\`_msearch\`, added latency), S4 (JMH microbenchmarks of the auth path),"
+    echo "and before/after figures of optimisations: see issue 6."
+  } >"$out"
+  log "wrote $out"
+}
+
+write_chart() {
+  rm -f "$BENCH_DIR/results.png"
+  command -v gnuplot >/dev/null || { log "no gnuplot: no chart"; return 0; }
+  local term="pngcairo size 1100,450 font 'sans,10'"
+  gnuplot -e "set terminal pngcairo" >/dev/null 2>&1 || term="png size 1100,450"
+  gnuplot <<EOF || { log "gnuplot failed: no chart"; rm -f "$BENCH_DIR/results.png"; }
+set terminal $term
+set output '$BENCH_DIR/results.png'
+set multiplot layout 1,2 title "logs-token-gateway bench ($([ $QUICK = 1 ] && echo quick || echo full) mode, $(nproc) cores, loopback; compare bars within a chart)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set grid ytics
+set yrange [0:*]
+set title "S1: 1 KiB responses, 64 keep-alive connections"
+set ylabel "requests/s (median)"
+plot '$TMP/chart.dat' using 2:xtic(1) notitle lc rgb "#4477aa"
+set title "S2: $BIG_MIB MiB transfer, one connection"
+set ylabel "MB/s (median)"
+plot '$TMP/chart.dat' using 3:xtic(1) title "download" lc rgb "#228833", '' using 4 title "upload" lc rgb "#ccbb44"
+unset multiplot
+EOF
+}
+
+main() {
+  local t0=$SECONDS
+  install_tools
+  build_gateway
+  TMP=$(mktemp -d "$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/gateway-bench.XXXXXX")
+  chmod 755 "$TMP"
+  start_upstream
+  start_nginx_proxy
+  start_haproxy
+  start_gateway
+  provision_token
+  check_targets
+  scenario_s1
+  scenario_s2
+  compute_medians
+  write_chart
+  write_results
+  log "done in $((SECONDS - t0)) s: $BENCH_DIR/RESULTS.md"
+}
+
+main
