@@ -1,0 +1,164 @@
+package io.logstokengateway.console;
+
+import io.logstokengateway.api.ApiCaller;
+import io.logstokengateway.api.ApiCallers;
+import io.logstokengateway.api.ApiException;
+import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.registry.RegistryUnavailableException;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Signing in to and out of the console. The credentials are those of the management API, checked by the same
+ * {@link ApiCallers} (a service's account, or the operator key): the console has no rules of its own about who may
+ * sign in, only a throttle in front and a session behind.
+ */
+@Path("/console")
+@Blocking
+public class ConsoleLoginResource {
+
+    private static final Logger LOG = Logger.getLogger(ConsoleLoginResource.class);
+    static final String FAILED = "Sign-in failed. Check your credentials and try again.";
+    static final String THROTTLED = "Too many failed sign-ins. Wait a few minutes, then try again.";
+
+    private final ApiCallers callers;
+    private final ConsoleSessions sessions;
+    private final LoginThrottle throttle;
+    private final ConsolePages pages;
+    private final AuditLog audit;
+
+    @Context
+    HttpServerRequest request;
+
+    public ConsoleLoginResource(ApiCallers callers, ConsoleSessions sessions, LoginThrottle throttle, ConsolePages pages, AuditLog audit) {
+        this.callers = callers;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.pages = pages;
+        this.audit = audit;
+    }
+
+    @GET
+    public Response home(@CookieParam(ConsoleWeb.SESSION_COOKIE) String sessionId) {
+        return sessions.find(sessionId).map(ConsoleLoginResource::landing)
+                .orElseGet(() -> ConsoleWeb.seeOther("/console/login")).build();
+    }
+
+    @GET
+    @Path("/login")
+    public Response loginPage(@CookieParam(ConsoleWeb.SESSION_COOKIE) String sessionId) {
+        if (sessions.find(sessionId).isPresent()) {
+            return home(sessionId);
+        }
+        return loginForm(200, null, false);
+    }
+
+    @POST
+    @Path("/login")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response login(@CookieParam(ConsoleWeb.LOGIN_COOKIE) String nonce, @FormParam(ConsoleWeb.CSRF_FIELD) String csrf,
+                          @FormParam("method") String method, @FormParam("username") String username,
+                          @FormParam("password") String password, @FormParam("key") String key) {
+        if (nonce == null || !ConsoleSessions.sameToken(nonce, csrf)) {
+            throw new ConsoleWeb.CsrfRefused();
+        }
+        boolean operator = "operator".equals(method);
+        String address = ConsoleWeb.clientAddress(request);
+        String throttledName = operator ? null : blankToNull(username);
+        if (!throttle.allows(address, throttledName)) {
+            audit.requestEvent("console.login-throttled", null, Map.of("client", address));
+            return loginForm(429, THROTTLED, operator);
+        }
+        String authorization = operator ? bearer(key) : basic(username, password);
+        ApiCaller caller;
+        try {
+            caller = authorization == null ? null : callers.authenticate(authorization);
+        } catch (ApiException refused) {
+            caller = null; // ApiCallers has written auth.failed to the audit log
+        }
+        if (caller == null) {
+            throttle.failed(address, throttledName);
+            LOG.debugf("Console sign-in refused for a client at %s", address);
+            return loginForm(401, FAILED, operator);
+        }
+        throttle.succeeded(throttledName);
+        ConsoleSession session = sessions.open(caller);
+        audit.change("console.login", caller.describe(), Map.of("client", address));
+        return landing(session)
+                .header(HttpHeaders.SET_COOKIE, ConsoleWeb.cookie(ConsoleWeb.SESSION_COOKIE, session.id(), request))
+                .header(HttpHeaders.SET_COOKIE, ConsoleWeb.expiredCookie(ConsoleWeb.LOGIN_COOKIE, request))
+                .build();
+    }
+
+    @POST
+    @Path("/logout")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response logout(@CookieParam(ConsoleWeb.SESSION_COOKIE) String sessionId, @FormParam(ConsoleWeb.CSRF_FIELD) String csrf) {
+        ConsoleSession session = sessions.find(sessionId).orElse(null);
+        if (session != null) {
+            if (!ConsoleSessions.sameToken(session.csrfToken(), csrf)) {
+                throw new ConsoleWeb.CsrfRefused();
+            }
+            sessions.close(sessionId);
+            audit.change("console.logout", session.caller().describe(), Map.of());
+        }
+        return ConsoleWeb.seeOther("/console/login")
+                .header(HttpHeaders.SET_COOKIE, ConsoleWeb.expiredCookie(ConsoleWeb.SESSION_COOKIE, request)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response csrfRefused(ConsoleWeb.CsrfRefused e) {
+        return ConsoleWeb.html(403, pages.error(null, "Request refused",
+                "This form has expired or did not come from the console. Go back, reload the page and try again.")).build();
+    }
+
+    @ServerExceptionMapper
+    public Response registryUnavailable(RegistryUnavailableException e) {
+        LOG.errorf("Console sign-in failed, the token registry is unavailable: %s", e.getMessage());
+        return ConsoleWeb.html(503, pages.error(null, "Temporarily unavailable", "The console cannot reach its registry. Try again in a minute.")).build();
+    }
+
+    private Response loginForm(int status, String message, boolean operatorOpen) {
+        String nonce = sessions.randomToken();
+        return ConsoleWeb.html(status, pages.login(nonce, message, operatorOpen))
+                .header(HttpHeaders.SET_COOKIE, ConsoleWeb.cookie(ConsoleWeb.LOGIN_COOKIE, nonce, request)).build();
+    }
+
+    /** Where a signed-in caller starts: its service, or the service picker for the operator. */
+    private static Response.ResponseBuilder landing(ConsoleSession session) {
+        ApiCaller caller = session.caller();
+        return ConsoleWeb.seeOther(caller.operator() ? "/console/services" : "/console/services/" + caller.serviceName());
+    }
+
+    /** The management API's header for these account credentials; {@code null} when a part is missing. */
+    private static String basic(String username, String password) {
+        if (username == null || username.isBlank() || password == null || password.isEmpty() || username.indexOf(':') >= 0) {
+            return null;
+        }
+        return "Basic " + Base64.getEncoder().encodeToString((username.trim() + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String bearer(String key) {
+        return key == null || key.isBlank() ? null : "Bearer " + key.trim();
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+}

@@ -1,0 +1,72 @@
+package io.logstokengateway.console;
+
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+
+/** Cookies, redirects and HTML answers of the console, and the facts about a request it needs. */
+final class ConsoleWeb {
+
+    static final String SESSION_COOKIE = "console_session";
+    /** Login CSRF: a nonce in a cookie that the sign-in form must echo (double submit), before any session exists. */
+    static final String LOGIN_COOKIE = "console_login";
+    static final String CSRF_FIELD = "csrf";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String COOKIE_PATH = "/console";
+    static final MediaType HTML = MediaType.valueOf("text/html;charset=UTF-8");
+
+    private ConsoleWeb() {
+    }
+
+    static String cookie(String name, String value, HttpServerRequest request) {
+        return name + "=" + value + "; Path=" + COOKIE_PATH + "; HttpOnly; SameSite=Strict" + (secure(request) ? "; Secure" : "");
+    }
+
+    static String expiredCookie(String name, HttpServerRequest request) {
+        return name + "=; Path=" + COOKIE_PATH + "; Max-Age=0; HttpOnly; SameSite=Strict" + (secure(request) ? "; Secure" : "");
+    }
+
+    /** Over TLS, directly or (when the operator enabled proxy-address forwarding) as a trusted proxy says. */
+    static boolean secure(HttpServerRequest request) {
+        return request.isSSL() || "https".equalsIgnoreCase(request.scheme());
+    }
+
+    static String clientAddress(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    }
+
+    static Response.ResponseBuilder html(int status, String body) {
+        return Response.status(status).type(HTML).entity(body);
+    }
+
+    static Response.ResponseBuilder seeOther(String path) {
+        return Response.seeOther(URI.create(path));
+    }
+
+    static boolean wantsJson(String accept) {
+        return accept != null && accept.contains("application/json") && !accept.contains("text/html");
+    }
+
+    /** A request that needs a session came without a live one: back to the sign-in page. */
+    static final class NotSignedIn extends RuntimeException {
+        NotSignedIn() {
+            super("not signed in", null, false, false);
+        }
+    }
+
+    /** A POST without this session's CSRF token. */
+    static final class CsrfRefused extends RuntimeException {
+        CsrfRefused() {
+            super("missing or wrong CSRF token", null, false, false);
+        }
+    }
+
+    /** A service the caller may not see, or a token that is not there: answered like one that does not exist. */
+    static final class NotFound extends RuntimeException {
+        NotFound(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
