@@ -35,7 +35,11 @@ public class TokenUsage {
     }
 
     void used(String tokenId, long nowMillis) {
-        lastUseMillis.put(tokenId, nowMillis);
+        // Most uses fall in a millisecond already noted: read first, so the event loops do not all write one entry.
+        Long noted = lastUseMillis.get(tokenId);
+        if (noted == null || noted != nowMillis) {
+            lastUseMillis.put(tokenId, nowMillis);
+        }
     }
 
     void start(@Observes StartupEvent startup) {

@@ -30,6 +30,11 @@ public final class UpstreamIdentity {
     private final Optional<String> userHeader;
     private final Optional<String> rolesHeader;
     private final List<String> strippedHeaders;
+    /** The last service credentials encoded, with their header: most requests in a row carry the same ones. */
+    private volatile Encoded lastEncoded;
+
+    private record Encoded(UpstreamSecrets secrets, String authorization) {
+    }
 
     private UpstreamIdentity(Upstream upstream, GatewayConfig.Listener listener, Optional<String> userHeader, Optional<String> rolesHeader) {
         this.upstream = upstream;
@@ -72,6 +77,16 @@ public final class UpstreamIdentity {
     }
 
     private String serviceAuthorization(UpstreamSecrets secrets) {
+        Encoded last = lastEncoded;
+        if (last != null && last.secrets() == secrets) {
+            return last.authorization();
+        }
+        String authorization = encodeServiceAuthorization(secrets);
+        lastEncoded = new Encoded(secrets, authorization);
+        return authorization;
+    }
+
+    private String encodeServiceAuthorization(UpstreamSecrets secrets) {
         if (upstream == Upstream.GRAYLOG) {
             if (secrets.graylogToken() != null) {
                 return basic(secrets.graylogToken(), "token");

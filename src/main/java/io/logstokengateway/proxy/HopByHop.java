@@ -2,7 +2,9 @@ package io.logstokengateway.proxy;
 
 import io.vertx.core.MultiMap;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Headers that describe one connection, not the message (RFC 9110 7.6.1), plus {@code Host} and {@code Expect}, which
@@ -10,34 +12,47 @@ import java.util.List;
  */
 final class HopByHop {
 
-    private static final List<String> HEADERS = List.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect", "host");
+    private static final String[] HEADERS = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect", "host"};
 
     private HopByHop() {
     }
 
     /** Copies the end-to-end headers of {@code from} into {@code to}, including those named by {@code Connection}. */
     static void copyEndToEnd(MultiMap from, MultiMap to) {
-        List<String> named = from.getAll("connection");
-        from.forEach(entry -> {
+        List<String> named = namedByConnection(from.getAll("connection"));
+        for (Map.Entry<String, String> entry : from) {
             String name = entry.getKey();
             if (!isHopByHop(name, named)) {
                 to.add(name, entry.getValue());
             }
-        });
+        }
+    }
+
+    /** The header names listed in the {@code Connection} values, trimmed; empty (and not allocated) when there are none. */
+    private static List<String> namedByConnection(List<String> values) {
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (String value : values) {
+            for (String token : value.split(",")) {
+                names.add(token.trim());
+            }
+        }
+        return names;
     }
 
     private static boolean isHopByHop(String name, List<String> namedByConnection) {
+        int length = name.length();
         for (String header : HEADERS) {
-            if (header.equalsIgnoreCase(name)) {
+            if (header.length() == length && header.equalsIgnoreCase(name)) {
                 return true;
             }
         }
-        for (String value : namedByConnection) {
-            for (String token : value.split(",")) {
-                if (token.trim().equalsIgnoreCase(name)) {
-                    return true;
-                }
+        for (int i = 0; i < namedByConnection.size(); i++) {
+            if (namedByConnection.get(i).equalsIgnoreCase(name)) {
+                return true;
             }
         }
         return false;

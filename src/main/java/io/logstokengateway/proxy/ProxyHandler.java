@@ -217,7 +217,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             HttpClientRequest upstreamRequest = opened.result();
             // Its failures reach the response future and the body pipe; without a handler Vert.x logs each at ERROR.
             upstreamRequest.exceptionHandler(failure -> LOG.debugf("Upstream request on %s ended early: %s", listener, failure.getMessage()));
-            prepareHeaders(request, caller, upstreamRequest);
+            prepareHeaders(request, caller, exchange.clientAddress, upstreamRequest);
             request.response().closeHandler(v -> {
                 exchange.outcome = Outcome.CLIENT_ABORTED;
                 upstreamRequest.reset(); // the client went away: stop the upstream work too
@@ -250,11 +250,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         });
     }
 
-    private void prepareHeaders(HttpServerRequest request, Caller caller, HttpClientRequest upstreamRequest) {
+    /** {@code client}: the client's address, as the exchange noted it. */
+    private void prepareHeaders(HttpServerRequest request, Caller caller, String client, HttpClientRequest upstreamRequest) {
         MultiMap out = upstreamRequest.headers();
         HopByHop.copyEndToEnd(request.headers(), out);
         identity.apply(caller, out);
-        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         String priorFor = request.getHeader("X-Forwarded-For");
         if (client != null) {
             out.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
