@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Bodies that define indices: index creation, settings updates, and index, legacy and component templates. Two
- * things in them reach beyond the service's own indices and are refused: aliases (a new alias could carry another
- * tenant's name and slip this tenant's documents into that tenant's searches, or catch its writes; aliases are
- * read-only through the gateway) and ingest pipelines set as {@code default_pipeline} or {@code final_pipeline}
+ * Bodies that define indices: index creation, settings updates, and index, legacy and component templates. Some
+ * things in them reach beyond the service's own indices: an index's aliases are checked as {@link AliasRules} checks
+ * them; aliases in templates are refused (a template's alias names may hold placeholders such as {@code {index}},
+ * resolved only when an index is created); and ingest pipelines set as {@code default_pipeline} or {@code final_pipeline}
  * (a pipeline can send documents to any index). So are mapping features that make stored queries or fields read
  * elsewhere ({@code percolator} fields, {@code lookup} runtime fields, {@code target_index}) and analysis files read
  * from the node ({@code synonyms_path} and the like). A template's index patterns must stay within the write patterns.
@@ -41,7 +41,8 @@ final class IndexDefinitionRules {
     private static void check(Kind kind, ObjectNode definition, IndexScoping scoping) {
         refuseReachingSettings(definition, false);
         switch (kind) {
-            case CREATE_INDEX, LEGACY_TEMPLATE -> refuseAliases(definition.get("aliases"));
+            case CREATE_INDEX -> AliasRules.checkIndexAliases(definition.get("aliases"), scoping);
+            case LEGACY_TEMPLATE -> refuseAliases(definition.get("aliases"));
             case INDEX_TEMPLATE, COMPONENT_TEMPLATE -> refuseAliases(definition.path("template").get("aliases"));
             case MAPPING, SETTINGS -> {
             }
@@ -56,7 +57,7 @@ final class IndexDefinitionRules {
 
     private static void refuseAliases(JsonNode aliases) {
         if (aliases != null && !(aliases.isObject() && aliases.isEmpty())) {
-            throw new ScopeRefusal("aliases are read-only through the gateway; remove [aliases] from the body");
+            throw new ScopeRefusal("aliases in templates are not allowed through the gateway; remove [aliases] from the body");
         }
     }
 

@@ -13,11 +13,9 @@ import java.util.List;
  * Writes, only within the write patterns and never narrowed: a write names its targets. Document writes, bulk
  * defaults and new indices take one index; index deletion takes explicit names; operations over existing indices
  * (refresh, flush, mappings, settings, delete and update by query) also take wildcards that stay within the write
- * patterns. Aliases cannot be changed.
+ * patterns. Aliases are managed within the write patterns ({@link AliasRules}).
  */
 final class WriteRoutes {
-
-    private static final String ALIASES_READ_ONLY = "aliases are read-only through the gateway";
 
     private WriteRoutes() {
     }
@@ -42,9 +40,11 @@ final class WriteRoutes {
                 route("POST", REQUIRED, "_update_by_query", WriteRoutes::byQuery),
                 route("POST", NONE, "_reindex", (request, scoping) ->
                         new Decision.ForwardCheckedBody(request.pathAndQuery(), new ReindexRule(scoping))),
-                route("POST", NONE, "_aliases", WriteRoutes::aliasesReadOnly),
-                route("PUT POST DELETE", OPTIONAL, "_alias/*", WriteRoutes::aliasesReadOnly),
-                route("PUT POST DELETE", OPTIONAL, "_aliases/*", WriteRoutes::aliasesReadOnly));
+                route("POST", NONE, "_aliases", AliasRules::actions),
+                route("PUT POST", REQUIRED, "_alias/*", AliasRules::put),
+                route("PUT POST", REQUIRED, "_aliases/*", AliasRules::put),
+                route("DELETE", REQUIRED, "_alias/*", AliasRules::delete),
+                route("DELETE", REQUIRED, "_aliases/*", AliasRules::delete));
     }
 
     private static Decision oneIndex(SearchApiRequest request, IndexScoping scoping) {
@@ -79,9 +79,5 @@ final class WriteRoutes {
     /** The query is checked like a search's; the targets are writes. */
     private static Decision byQuery(SearchApiRequest request, IndexScoping scoping) {
         return checkedWritable(request, scoping, SearchBodyRule.plain(scoping));
-    }
-
-    private static Decision aliasesReadOnly(SearchApiRequest request, IndexScoping scoping) {
-        return new Decision.Deny(ALIASES_READ_ONLY);
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static io.logstokengateway.e2e.Http.basic;
@@ -33,9 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the saved-objects repository ({@code _create}, {@code _doc}, {@code _update}, {@code _search} on the index) and
  * Discover ({@code _field_caps} on the index pattern, {@code _search} with {@code track_total_hits}).
  *
- * <p>The migrator always points the configured name at {@code <index>_N} through {@code POST /_aliases}, which the
- * gateway refuses (aliases are read-only): Dashboards needs {@code migrations.skip: true} and the index created
- * beforehand as a concrete index with the saved-objects mappings; then every request it sends passes.
+ * <p>The migrator points the configured name at {@code <index>_N} through {@code POST /_aliases}: the gateway lets a
+ * service manage aliases whose names and indices lie within its write patterns, so Dashboards runs with its default
+ * migration settings.
  */
 @QuarkusTest
 @QuarkusTestResource(OpenSearchResource.class)
@@ -116,19 +117,61 @@ class OpenSearchDashboardsFlowTest {
 
     // --- saved-objects migrator (Kibana 7.10 / Dashboards "v1" algorithm) ------------------------------------
 
-    /** The first start with the default settings: the index and its first version, then the alias, refused. */
+    /**
+     * The first start with the default settings creates {@code <index>_1} and points the configured name at it
+     * (claimAlias: {@code GET /_alias/<index>}, {@code POST /_aliases}, refresh); an upgrade later copies the
+     * documents into {@code <index>_2} (a scroll over the alias, {@code _bulk} into the new index) and moves the alias.
+     */
     @Test
-    void migratorNeedsAnAliasTheGatewayRefuses() throws Exception {
+    void migratorPointsTheConfiguredNameAtItsIndex() throws Exception {
         assertEquals(404, send("GET", "/" + MIGRATED_INDEX, null).statusCode());
         ok(send("PUT", "/" + MIGRATED_INDEX + "_1", SAVED_OBJECTS_MAPPINGS));
         assertEquals(404, send("GET", "/_alias/" + MIGRATED_INDEX, null).statusCode());
-        HttpResponse<String> alias = send("POST", "/_aliases",
-                "{\"actions\":[{\"add\":{\"index\":\"" + MIGRATED_INDEX + "_1\",\"alias\":\"" + MIGRATED_INDEX + "\"}}]}");
-        assertEquals(403, alias.statusCode(), alias.body());
-        assertTrue(alias.body().contains("aliases are read-only"), alias.body());
+        ok(send("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + MIGRATED_INDEX + "_1\",\"alias\":\"" + MIGRATED_INDEX + "\"}}]}"));
+        ok(send("POST", "/" + MIGRATED_INDEX + "_1/_refresh", null));
+        // the repository then writes through the configured name
+        HttpResponse<String> created = send("PUT", "/" + MIGRATED_INDEX + "/_create/config%3A2.19.1?refresh=wait_for",
+                "{\"config\":{\"buildNum\":\"8467\"},\"type\":\"config\",\"references\":[],\"migrationVersion\":{},"
+                        + "\"updated_at\":\"2026-11-28T10:00:00.000Z\"}");
+        assertEquals(201, created.statusCode(), created.body());
+
+        // an upgrade: fetchInfo on the name finds <index>_1, the documents move to <index>_2, the alias follows
+        JsonNode info = ok(send("GET", "/" + MIGRATED_INDEX, null));
+        assertTrue(info.has(MIGRATED_INDEX + "_1"), info.toString());
+        ok(send("PUT", "/" + MIGRATED_INDEX + "_2", SAVED_OBJECTS_MAPPINGS));
+        JsonNode batch = ok(send("POST", "/" + MIGRATED_INDEX + "/_search?scroll=15m", "{\"size\":100}"));
+        assertEquals(1, batch.path("hits").path("hits").size(), batch.toString());
+        ok(send("DELETE", "/_search/scroll", "{\"scroll_id\":\"" + batch.path("_scroll_id").asText() + "\"}"));
+        JsonNode written = ok(send("POST", "/_bulk", "{\"index\":{\"_id\":\"config:2.19.1\",\"_index\":\"" + MIGRATED_INDEX + "_2\"}}\n"
+                + batch.path("hits").path("hits").get(0).path("_source") + "\n"));
+        assertFalse(written.path("errors").asBoolean(), written.toString());
+        JsonNode current = ok(send("GET", "/_alias/" + MIGRATED_INDEX, null));
+        assertEquals(List.of(MIGRATED_INDEX + "_1"), names(current), current.toString());
+        ok(send("POST", "/_aliases", "{\"actions\":[{\"remove\":{\"index\":\"" + MIGRATED_INDEX + "_1\",\"alias\":\"" + MIGRATED_INDEX + "\"}},"
+                + "{\"add\":{\"index\":\"" + MIGRATED_INDEX + "_2\",\"alias\":\"" + MIGRATED_INDEX + "\"}}]}"));
+        ok(send("POST", "/" + MIGRATED_INDEX + "_2/_refresh", null));
+        JsonNode moved = ok(send("GET", "/_alias/" + MIGRATED_INDEX, null));
+        assertEquals(List.of(MIGRATED_INDEX + "_2"), names(moved), moved.toString());
+        JsonNode config = ok(send("GET", "/" + MIGRATED_INDEX + "/_doc/config%3A2.19.1", null));
+        assertEquals(MIGRATED_INDEX + "_2", config.path("_index").asText(), config.toString());
     }
 
-    /** With {@code migrations.skip: true} and the index created beforehand, the repository's calls all pass. */
+    /** Dashboards' alias, named outside the service's write patterns, is refused and nothing is created. */
+    @Test
+    void aliasOutsideTheServicesNamesIsRefused() {
+        HttpResponse<String> refused = send("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + KIBANA_INDEX
+                + "\",\"alias\":\".opensearch_dashboards\"}}]}");
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals(404, OpenSearchServer.get().request("GET", "/_alias/.opensearch_dashboards", null).statusCode());
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** The saved-objects repository's calls on the configured index (here a concrete index). */
     @Test
     void savedObjectsInTheConfiguredIndex() throws Exception {
         ok(send("PUT", "/" + KIBANA_INDEX, SAVED_OBJECTS_MAPPINGS));

@@ -322,6 +322,18 @@ class TenantIsolationTest {
         forms.add(json("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + ownIndex + "\",\"alias\":\"" + A + "-a-mine\"}}]}", DENIED));
         forms.add(json("PUT", "/" + foreignIndex + "/_alias/" + A + "-a-stolen", null, DENIED));
         forms.add(json("PUT", "/" + ownIndex + "/_alias/" + A + "-a-x", null, DENIED));
+        forms.add(json("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + ownIndex + "\",\"alias\":\"" + B + "-i-feed\"}}]}", DENIED));
+        forms.add(json("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + foreignIndex + "\",\"alias\":\"" + A + "-i-stolen\"}}]}", DENIED));
+        forms.add(json("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + A + "-i-*\",\"alias\":\"" + A + "-i-every\","
+                + "\"filter\":{\"terms\":{\"level\":{\"index\":\"" + foreignIndex + "\",\"id\":\"b1\",\"path\":\"level\"}}}}}]}", DENIED));
+        forms.add(json("DELETE", "/" + B + "-i-*/_alias/" + B + "-a-all", null, DENIED));
+        // An alias within A's own names over A's own indices (what Dashboards' saved-objects migration does),
+        // then read through: only A's documents come back.
+        forms.add(json("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + ownIndex + "\",\"alias\":\"" + A + "-i-current\"}}]}", ALLOWED));
+        forms.add(json("POST", "/" + A + "-i-current/_search", "{\"query\":{\"match_all\":{}}}", ALLOWED));
+        forms.add(json("PUT", "/" + A + "-i-*/_alias/" + A + "-i-both", null, ALLOWED));
+        forms.add(json("POST", "/" + A + "-i-both/_search", "{\"query\":{\"match_all\":{}}}", ALLOWED));
+        forms.add(json("DELETE", "/" + A + "-i-*/_alias/" + A + "-i-both", null, ALLOWED));
 
         // Scroll and point-in-time continuation.
         forms.add(json("POST", "/" + ownIndex + "/_search?scroll=1m", "{\"size\":1}", ALLOWED));

@@ -28,7 +28,13 @@ class ScopeDefinitionsTest {
                 checked("PUT", "/logs-aa-00001-i-new", "", "/logs-aa-00001-i-new"),
                 checked("PUT", "/logs-aa-00001-i-new", "{\"settings\":{\"number_of_shards\":1},\"aliases\":{}}",
                         "/logs-aa-00001-i-new"),
-                bodyDenied("PUT", "/logs-aa-00001-i-new", "{\"aliases\":{\"logs-bb-00002-a-evil\":{}}}", "aliases are read-only"),
+                bodyDenied("PUT", "/logs-aa-00001-i-new", "{\"aliases\":{\"logs-bb-00002-a-evil\":{}}}", "outside the names"),
+                checked("PUT", "/logs-aa-00001-i-new_1", "{\"aliases\":{\"logs-aa-00001-i-new\":{\"is_write_index\":true}}}",
+                        "/logs-aa-00001-i-new_1"),
+                bodyDenied("PUT", "/logs-aa-00001-i-new", "{\"aliases\":{\"logs-aa-00001-a-mine\":{}}}", "outside the names"),
+                bodyDenied("PUT", "/logs-aa-00001-i-new", "{\"aliases\":{\"logs-aa-00001-i-*\":{}}}", "not allowed here"),
+                bodyDenied("PUT", "/logs-aa-00001-i-new", "{\"aliases\":{\"logs-aa-00001-i-f\":{\"filter\":{\"terms\":{\"user\":"
+                        + "{\"index\":\"logs-bb-00002-i-x\",\"id\":\"1\",\"path\":\"u\"}}}}}}", "logs-bb-00002-i-x"),
                 bodyDenied("PUT", "/logs-aa-00001-i-new", "{\"settings\":{\"index\":{\"default_pipeline\":\"to-b\"}}}",
                         "default_pipeline"),
                 checked("PUT", "/logs-aa-00001-i-x/_mapping", "{\"properties\":{\"type\":{\"type\":\"keyword\"},"
@@ -58,7 +64,7 @@ class ScopeDefinitionsTest {
                 bodyDenied("PUT", "/_index_template/logs-aa-00001-i-tpl", "{\"index_patterns\":[\"logs-aa-00001*\"]}",
                         MAY_WRITE),
                 bodyDenied("PUT", "/_index_template/logs-aa-00001-i-tpl", "{" + mine + ",\"template\":{\"aliases\":"
-                        + "{\"logs-bb-00002-a-feed\":{}}}}", "aliases are read-only"),
+                        + "{\"logs-bb-00002-a-feed\":{}}}}", "aliases in templates"),
                 bodyDenied("PUT", "/_index_template/logs-aa-00001-i-tpl", "{" + mine + ",\"composed_of\":[\"platform\"]}",
                         "outside the names this token may manage"),
                 bodyDenied("PUT", "/_index_template/logs-aa-00001-i-tpl", "{\"template\":{}}", "needs [index_patterns]"),
@@ -70,11 +76,11 @@ class ScopeDefinitionsTest {
                         "/_template/logs-aa-00001-i-legacy"),
                 bodyDenied("PUT", "/_template/logs-aa-00001-i-legacy", "{\"template\":\"logs-bb-00002-i-*\"}", MAY_WRITE),
                 bodyDenied("PUT", "/_template/logs-aa-00001-i-legacy", "{" + mine + ",\"aliases\":{\"x\":{}}}",
-                        "aliases are read-only"),
+                        "aliases in templates"),
                 checked("PUT", "/_component_template/logs-aa-00001-i-mappings", "{\"template\":{\"mappings\":{}}}",
                         "/_component_template/logs-aa-00001-i-mappings"),
                 bodyDenied("PUT", "/_component_template/logs-aa-00001-i-aliases", "{\"template\":{\"aliases\":"
-                        + "{\"logs-bb-00002-a-feed\":{}}}}", "aliases are read-only"),
+                        + "{\"logs-bb-00002-a-feed\":{}}}}", "aliases in templates"),
                 ScopeCase.forward("GET", "/_index_template", "/_index_template/logs-aa-00001-i-*"),
                 ScopeCase.forward("GET", "/_component_template", "/_component_template/logs-aa-00001-i-*"),
                 ScopeCase.forward("GET", "/_template", "/_template/logs-aa-00001-i-*"),
