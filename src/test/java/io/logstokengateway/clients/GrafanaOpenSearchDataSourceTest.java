@@ -253,6 +253,19 @@ class GrafanaOpenSearchDataSourceTest {
         assertEquals(403, get("/" + FOREIGN_INDEX + "/_settings/index.number_of_shards?flat_settings=true").statusCode());
     }
 
+    /**
+     * A PPL query names its indices inside its text ({@code source=...}), where the gateway cannot scope them: the
+     * plugin's PPL mode is refused, on both paths it uses, even for the tenant's own index.
+     */
+    @Test
+    void pplQueriesAreRefused() {
+        for (String path : List.of("/_plugins/_ppl", "/_opendistro/_ppl")) {
+            HttpResponse<String> refused = post(path, "{\"query\":\"source=" + INDEX + " | stats count()\"}", "application/json");
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("security_exception"), refused.body());
+        }
+    }
+
     // --- bodies, as the plugin's builders produce them ----------------------------------------------------------
 
     private static String filter(String luceneQuery) {
