@@ -22,6 +22,8 @@ final class UsageSnippets {
         String graylog = trimSlash(urls.graylogApi() != null ? urls.graylogApi() : GRAYLOG_PLACEHOLDER);
         String search = trimSlash(urls.searchApi() != null ? urls.searchApi() : SEARCH_PLACEHOLDER);
         String indices = username + "-i-*";
+        // saved objects must live inside the service's write patterns, not in the default .kibana index
+        String savedObjects = username + "-i-kibana";
         return new Snippets(
                 "curl -u '" + token + ":token' -H 'Accept: application/json' \\\n  '" + graylog
                         + "/api/search/universal/relative?query=*&range=300'",
@@ -32,16 +34,19 @@ final class UsageSnippets {
                         + "User:             " + token + "\n"
                         + "Password:         token\n"
                         + "Index name:       " + indices + "\n"
-                        + "Time field name:  timestamp",
-                "# kibana.yml\n"
+                        + "Time field name:  timestamp\n"
+                        + "PPL (OpenSearch): off",
+                "# kibana.yml (Kibana 7.10 OSS)\n"
                         + "elasticsearch.hosts: [\"" + search + "\"]\n"
                         + "elasticsearch.username: \"" + token + "\"\n"
                         + "elasticsearch.password: \"token\"\n"
+                        + "kibana.index: \"" + savedObjects + "\"\n"
                         + "# index pattern: " + indices,
                 "# opensearch_dashboards.yml\n"
                         + "opensearch.hosts: [\"" + search + "\"]\n"
                         + "opensearch.username: \"" + token + "\"\n"
                         + "opensearch.password: \"token\"\n"
+                        + "opensearchDashboards.index: \"" + savedObjects + "\"\n"
                         + "# index pattern: " + indices);
     }
 
