@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark suite (issue 6, first version): the gateway against nginx, HAProxy and a direct connection.
+# Benchmark suite (issue 6): the gateway against nginx, HAProxy and a direct connection.
 #
 #   bench/run.sh [--quick] [--no-build]
 #
 # Starts a fast upstream (nginx on loopback), three proxies in front of it (nginx with auth_basic, HAProxy with
-# http-request auth, the gateway with a token), measures S1 (small responses, keep-alive, 64 connections) and
-# S2 (a large download and upload), and writes bench/RESULTS.md and bench/results.png.
+# http-request auth, the gateway with a token), measures S1 (small responses, keep-alive, 64 connections), the
+# same at a fixed rate of half the gateway's maximum (open loop, p99), S2 (a large download and upload), S4 (JMH
+# microbenchmarks of the auth path and the scope check) and S3 (a real OpenSearch `_search` and `_msearch`, direct
+# and through the gateway), and writes bench/RESULTS.md and bench/results.png.
 # Everything runs on 127.0.0.1; everything started is stopped on exit and the temp dir removed.
 set -euo pipefail
 
@@ -19,16 +21,26 @@ for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg (use --quick, --no-build)" >&2; exit 2 ;;
   esac
 done
 
+# HL_*: seconds of the half-load runs. JMH_OPTS: S4's JMH settings (forks, warm-up and measurement iterations). S3_*: OpenSearch documents, fixed request
+# rate and timings (seconds) of S3. Quick mode (CI, must stay under 3 minutes) keeps every scenario but short.
 if [ "$QUICK" = 1 ]; then
   ROUNDS=1; DURATION=3s; WARM=2s; BIG_MIB=64; S2_ROUNDS=1
+  JMH_OPTS=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
+  HL_SECONDS=2; HL_WARM=1
+  S3_DOCS=2000; S3_SECONDS=2; S3_WARM=1; S3_ROUNDS=1
 else
   ROUNDS=3; DURATION=10s; WARM=5s; BIG_MIB=1024; S2_ROUNDS=3
+  JMH_OPTS=(-f 2 -wi 5 -w 1s -i 5 -r 2s)
+  HL_SECONDS=10; HL_WARM=5
+  S3_DOCS=5000; S3_SECONDS=20; S3_WARM=5; S3_ROUNDS=3
 fi
+S3_RATE=100          # S3 requests per second: a busy dashboard, far below what OpenSearch can serve here
+S3_CONNECTIONS=4
 CONNECTIONS=64
 THREADS=2
 
@@ -46,6 +58,10 @@ TARGETS=(direct nginx haproxy gateway)
 declare -A PORT AUTH PIDS
 TMP=""
 GATEWAY_PID=""
+OS_PIDFILE=""
+OS_LAUNCHER_PID=""
+OS_USER=ltg-bench-opensearch   # OpenSearch refuses to run as root: as root, S3 runs it as this system user
+JMH_CP=""                      # classpath of the bench tools (JMH benchmarks, fixed-rate load generator)
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -55,6 +71,8 @@ die() { log "ERROR: $*"; exit 1; }
 # ---------------------------------------------------------------------------------------------------------
 cleanup() {
   local pid
+  # OpenSearch's JVM is runuser's child when run as another user: stop it by its pid file, not through runuser.
+  if [ -n "$OS_PIDFILE" ] && [ -s "$OS_PIDFILE" ]; then STARTED_PIDS="$(cat "$OS_PIDFILE") $STARTED_PIDS"; fi
   for pid in ${STARTED_PIDS:-}; do kill "$pid" 2>/dev/null || true; done
   for pid in ${STARTED_PIDS:-}; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -76,7 +94,11 @@ install_tools() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
-  command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v java >/dev/null && command -v jar >/dev/null || missing+=(openjdk-17-jdk-headless)
+  if [ "$(id -u)" = 0 ]; then   # S3 runs OpenSearch as an unprivileged user
+    command -v runuser >/dev/null || missing+=(util-linux)
+    command -v useradd >/dev/null || missing+=(passwd)
+  fi
   local want_gnuplot=0
   command -v gnuplot >/dev/null || want_gnuplot=1
   if [ ${#missing[@]} -gt 0 ] || [ "$want_gnuplot" = 1 ]; then
@@ -106,6 +128,26 @@ build_gateway() {
     (cd "$ROOT" && ./mvnw -q -Dmaven.test.skip=true package)
   fi
   [ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ] || die "no target/quarkus-app/quarkus-run.jar: run without --no-build"
+  # The real OpenSearch of S3, fetched from Maven Central by the gateway's build (generate-test-resources).
+  if [ ! -f "$ROOT/target/opensearch-dist/opensearch.zip" ]; then
+    log "fetching the OpenSearch distribution (./mvnw generate-test-resources)"
+    (cd "$ROOT" && ./mvnw -q -Dmaven.test.skip=true generate-test-resources) || die "could not fetch OpenSearch"
+  fi
+}
+
+# The bench tools (S4's JMH benchmarks and the fixed-rate load generator, bench/jmh/src/main/java) are not part of
+# the gateway's build: the Maven profile `jmh` compiles them with the gateway's classes into target/jmh, so the
+# application jar never holds them. Built even with --no-build (CI passes it after its own `verify`).
+build_bench_tools() {
+  log "compiling the bench tools (./mvnw -Pjmh compile into target/jmh)"
+  (cd "$ROOT" && ./mvnw -q -Pjmh -Dmaven.test.skip=true compile dependency:build-classpath \
+    -Dmdep.includeScope=runtime -Dmdep.outputFile="$ROOT/target/jmh/classpath.txt") || die "bench tools build failed"
+  JMH_CP="$ROOT/target/jmh/classes:$(cat "$ROOT/target/jmh/classpath.txt")"
+}
+
+# The fixed-rate (open-loop) load generator: see bench/jmh/src/main/java/io/logstokengateway/bench/FixedRateLoad.java.
+fixed_rate_load() { # args for FixedRateLoad -> its RESULT lines on stdout
+  java -Xms256m -Xmx256m -cp "$JMH_CP" io.logstokengateway.bench.FixedRateLoad "$@"
 }
 
 # A free loopback port, asked from the kernel (bind to port 0), so parallel runs and busy machines do not clash.
@@ -270,9 +312,10 @@ EOF
 }
 
 # The gateway, as built, with default JVM settings. The access log (one JSON line per request) is raised to
-# WARN so that stdout writing is not part of the measurement: RESULTS.md says so.
-start_gateway() {
-  local dir=$TMP/gateway
+# WARN so that stdout writing is not part of the measurement: RESULTS.md says so. Its search API upstream is the
+# nginx upstream, or what is given (S3 restarts it in front of OpenSearch, same data dir, so the token still holds).
+start_gateway() { # [search API upstream URL]
+  local dir=$TMP/gateway search_upstream=${1:-http://127.0.0.1:${PORT[direct]}}
   mkdir -p "$dir/data"
   PORT[gateway]=$(free_port)
   MGMT_PORT=$(free_port)
@@ -285,14 +328,20 @@ start_gateway() {
     -Dgateway.graylog.host=127.0.0.1 -Dgateway.graylog.port="$gl_port" \
     -Dgateway.data-dir="$dir/data" \
     -Dgateway.admin.key="$ADMIN_KEY" \
-    -Dgateway.elasticsearch.upstream="http://127.0.0.1:${PORT[direct]}" \
+    -Dgateway.elasticsearch.upstream="$search_upstream" \
     -Dgateway.graylog.upstream="http://127.0.0.1:${PORT[direct]}" \
     -Dquarkus.log.category.\"gateway.access\".level=WARN \
     -jar "$ROOT/target/quarkus-app/quarkus-run.jar"
   GATEWAY_PID=$LAST_PID
   PIDS[gateway]=$GATEWAY_PID
   wait_http "http://127.0.0.1:$MGMT_PORT/q/health/live" 60 || { tail -50 "$dir/gateway.log" >&2; die "gateway did not start"; }
-  log "gateway on :${PORT[gateway]} (management :$MGMT_PORT)"
+  log "gateway on :${PORT[gateway]} (management :$MGMT_PORT), search API upstream $search_upstream"
+}
+
+stop_gateway() { # TERM, so that it shuts down cleanly and releases the H2 registry file
+  kill "$GATEWAY_PID" 2>/dev/null || true
+  for _ in $(seq 200); do kill -0 "$GATEWAY_PID" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$GATEWAY_PID" 2>/dev/null || true
 }
 
 json_field() { # name: first string value of that field in the JSON on stdin (flat answers, no jq needed)
@@ -425,12 +474,162 @@ scenario_s2() {
   RSS_PEAK_KB=$(awk '/^VmHWM/ {print $2}' "$status")
 }
 
+# S1 at half load: p99 at a fixed request rate, half of the gateway's maximum from S1, the same rate for every
+# target so that they are comparable (target: gateway p99 within 1 ms of direct). wrk is closed-loop: it sends the
+# next request only when an answer came, so it cannot hold a rate and hides stalls (coordinated omission). No
+# open-loop generator is packaged here (Debian has no wrk2, vegeta, oha or k6; hey -q, h2load --rps and npm's
+# autocannon --overallRate pace each connection but still wait for answers and time from the actual send), so
+# the bench ships its own: FixedRateLoad, which times each request from when it was due (as wrk2 does).
+declare -A HL_P50 HL_P99 HL_RATE
+HALF_RATE=""
+scenario_half_load() {
+  local line name round rate achieved count errors p50 p90 p99 p999 max args=()
+  HALF_RATE=$(awk -v r="$(median ${S1_RPS[gateway]})" 'BEGIN {printf "%d", r / 2}')
+  [ "$HALF_RATE" -gt 0 ] || die "half load: no gateway rate from S1"
+  log "S1 half load: $HALF_RATE req/s for every target (half of the gateway's S1 median)"
+  for t in "${TARGETS[@]}"; do args+=("$t=http://127.0.0.1:${PORT[$t]}$SEARCH_PATH|${AUTH[$t]}"); done
+  while read -r line; do
+    read -r _ name round rate achieved count errors p50 p90 p99 p999 max <<<"$line"
+    [ "$errors" = 0 ] || die "half load $name: $errors requests failed or not answered 200"
+    HL_P50[$name]+="$p50 "; HL_P99[$name]+="$p99 "; HL_RATE[$name]+="$achieved "
+    log "half load round $round $name: $achieved req/s, p50 $p50 ms, p99 $p99 ms, p99.9 $p999 ms, max $max ms"
+  done < <(fixed_rate_load --rate "$HALF_RATE" --duration "$HL_SECONDS" --warmup "$HL_WARM" \
+             --connections "$CONNECTIONS" --rounds "$ROUNDS" "${args[@]}" | grep '^RESULT')
+  [ -n "${HL_P99[gateway]:-}" ] || die "half load: no result"
+}
+
+# S4: JMH microbenchmarks of the per-request auth path and the index-scope check, in their own forked JVMs (see
+# bench/jmh/src/main/java: AuthBenchmark builds the real Authenticator on the real registry classes with an H2
+# database; ScopeBenchmark runs ScopeRules and SearchRoutePolicy). CSV out, read into S4_SCORE/S4_ERROR (ns/op).
+declare -A S4_SCORE S4_ERROR
+S4_NAMES=()
+scenario_s4() {
+  local csv=$TMP/jmh.csv name score error
+  log "S4: JMH ${JMH_OPTS[*]}"
+  java -cp "$JMH_CP" org.openjdk.jmh.Main "${JMH_OPTS[@]}" -tu ns -bm avgt -rf csv -rff "$csv" \
+    'io.logstokengateway.(auth.AuthBenchmark|proxy.ScopeBenchmark)' >"$TMP/jmh.log" 2>&1 \
+    || { tail -40 "$TMP/jmh.log" >&2; die "JMH failed"; }
+  # "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
+  while IFS=, read -r name score error; do
+    S4_NAMES+=("$name"); S4_SCORE[$name]=$score; S4_ERROR[$name]=$error
+    log "S4 $name: $score ± $error ns/op"
+  done < <(tail -n +2 "$csv" | tr -d '"' | awk -F, '{ sub(/^io\.logstokengateway\./, "", $1);
+             printf "%s,%.1f,%s\n", $1, $5, ($6 == "NaN" ? "–" : sprintf("%.1f", $6)) }')
+  [ ${#S4_NAMES[@]} -gt 0 ] || die "S4: no JMH result"
+}
+
+# S3: a real OpenSearch (the integ-test distribution the gateway's tests use), a few thousand small log documents
+# in an index of the service, then `_search` and `_msearch` at a fixed moderate rate, direct and through the
+# gateway in interleaved rounds: the figure is the latency the gateway adds to a real search. The gateway is
+# restarted in front of OpenSearch (the S1 upstream was nginx) with the same registry, token and settings.
+S3_INDEX=logs-bench-00001-i-s3
+declare -A S3_P50 S3_P99
+start_opensearch() {
+  local zip=$ROOT/target/opensearch-dist/opensearch.zip dir=$TMP/opensearch java_home launch=() top
+  log "S3: unpacking OpenSearch"
+  mkdir -p "$dir/unpack" "$dir/data" "$dir/logs" "$dir/run/tmp"
+  (cd "$dir/unpack" && jar xf "$zip")
+  top=$(ls -d "$dir"/unpack/*/)
+  chmod 0755 "$top"/bin/*   # zip extraction loses the Unix modes
+  mkdir -p "$top/logs" "$top/plugins"
+  mv "$top" "$dir/home"
+  OS_PIDFILE=$dir/run/opensearch.pid
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  PORT[opensearch]=$(free_port)
+  local env_vars=("OPENSEARCH_JAVA_OPTS=-Xms512m -Xmx512m" "JAVA_HOME=$java_home" "OPENSEARCH_JAVA_HOME=$java_home"
+    "OPENSEARCH_TMPDIR=$dir/run/tmp")
+  if [ "$(id -u)" = 0 ]; then
+    id "$OS_USER" >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin "$OS_USER" || die "cannot create user $OS_USER"
+    chown -R "$OS_USER:" "$dir"
+    launch=(runuser -u "$OS_USER" --)
+  fi
+  # bin/opensearch and its jvm.options use paths relative to the home: start it from there (env -C).
+  start_bg "$dir/opensearch.log" "${launch[@]}" env -C "$dir/home" "${env_vars[@]}" "$dir/home/bin/opensearch" -p "$OS_PIDFILE" \
+    -Ecluster.name=ltg-bench -Enode.name=bench -Ediscovery.type=single-node -Enetwork.host=127.0.0.1 \
+    -Ehttp.port="${PORT[opensearch]}" -Etransport.port="$(free_port)" \
+    -Epath.data="$dir/data" -Epath.logs="$dir/logs" -Ecluster.routing.allocation.disk.threshold_enabled=false
+  OS_LAUNCHER_PID=$LAST_PID
+}
+
+# OpenSearch takes 20-30 s to start on 2 cores: it is launched first and boots while the bench tools compile and
+# the other servers start; this waits for it and fills the index, before any measurement (it is idle after that).
+wait_opensearch() {
+  local dir=$TMP/opensearch i
+  for i in $(seq 180); do
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:${PORT[opensearch]}/_cluster/health" && break
+    kill -0 "$OS_LAUNCHER_PID" 2>/dev/null || { tail -40 "$dir/opensearch.log" >&2; die "OpenSearch exited"; }
+    sleep 1
+  done
+  [ "$i" -lt 180 ] || { tail -40 "$dir/opensearch.log" >&2; die "OpenSearch did not start within 180 s"; }
+  curl -sf -o /dev/null "http://127.0.0.1:${PORT[opensearch]}/_cluster/health?wait_for_status=yellow&timeout=60s" \
+    || die "OpenSearch not yellow"
+  log "OpenSearch on :${PORT[opensearch]}"
+  index_s3_documents
+}
+
+index_s3_documents() { # S3_DOCS small log lines, one bulk request, refreshed before it answers
+  local os=http://127.0.0.1:${PORT[opensearch]} out
+  awk -v n="$S3_DOCS" 'BEGIN {
+    split("INFO INFO INFO WARN ERROR", lv, " "); split("api billing search auth ingest", sv, " ")
+    for (i = 0; i < n; i++) {
+      printf "{\"index\":{}}\n"
+      printf "{\"@timestamp\":\"2026-01-01T%02d:%02d:%02dZ\",\"level\":\"%s\",\"service\":\"%s\",\"status\":%d,", (i/3600)%24, (i/60)%60, i%60, lv[i%5+1], sv[i%5+1], (i%7 == 0 ? 500 : 200)
+      printf "\"message\":\"request %d served by %s in %d ms\"}\n", i, sv[i%5+1], i%97 }
+  }' >"$TMP/s3-bulk.ndjson"
+  out=$(curl -sf -H 'Content-Type: application/x-ndjson' --data-binary "@$TMP/s3-bulk.ndjson" \
+    "$os/$S3_INDEX/_bulk?refresh=true") || die "S3 bulk indexing failed"
+  case "$out" in *'"errors":false'*) ;; *) die "S3 bulk indexing reported errors" ;; esac
+  # What dashboards ask: recent errors (a query and a sort), and a Grafana-style _msearch of two such searches.
+  printf '%s' '{"size":20,"query":{"bool":{"filter":[{"term":{"level.keyword":"ERROR"}},{"match":{"message":"served"}}]}},"sort":[{"@timestamp":"desc"}]}' >"$TMP/s3-search.json"
+  {
+    printf '{"index":"%s","ignore_unavailable":true}\n' "$S3_INDEX"
+    cat "$TMP/s3-search.json"; echo
+    printf '{"index":"%s","ignore_unavailable":true}\n' "$S3_INDEX"
+    printf '%s\n' '{"size":0,"query":{"match_all":{}},"aggs":{"by_service":{"terms":{"field":"service.keyword"}}}}'
+  } >"$TMP/s3-msearch.ndjson"
+  log "S3: $S3_DOCS documents indexed into $S3_INDEX"
+}
+
+scenario_s3() {
+  local os=http://127.0.0.1:${PORT[opensearch]} gw kind line name round rate achieved count errors p50 p90 p99 p999 max a b
+  stop_gateway
+  start_gateway "$os"
+  gw=http://127.0.0.1:${PORT[gateway]}
+  # Same answer both ways before measuring: the hit count of the search, and the same for _msearch.
+  a=$(curl -sf -H 'Content-Type: application/json' --data-binary "@$TMP/s3-search.json" "$os/$S3_INDEX/_search" | json_number value)
+  b=$(curl -sf -H "Authorization: ${AUTH[gateway]}" -H 'Content-Type: application/json' --data-binary "@$TMP/s3-search.json" \
+    "$gw/$S3_INDEX/_search" | json_number value)
+  [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -gt 0 ] || die "S3 _search: direct found '$a' hits, gateway '$b'"
+  b=$(curl -sf -o /dev/null -w '%{http_code}' -H "Authorization: ${AUTH[gateway]}" -H 'Content-Type: application/x-ndjson' \
+    --data-binary "@$TMP/s3-msearch.ndjson" "$gw/_msearch") || true
+  [ "$b" = 200 ] || die "S3 _msearch through the gateway: HTTP $b"
+  log "S3: $a hits for the search, both ways"
+  for kind in search msearch; do
+    local path body type
+    if [ "$kind" = search ]; then path=/$S3_INDEX/_search; body=$TMP/s3-search.json; type=application/json
+    else path=/_msearch; body=$TMP/s3-msearch.ndjson; type=application/x-ndjson; fi
+    while read -r line; do
+      read -r _ name round rate achieved count errors p50 p90 p99 p999 max <<<"$line"
+      [ "$errors" = 0 ] || die "S3 $kind $name: $errors requests failed or not answered 200"
+      S3_P50[$kind.$name]+="$p50 "; S3_P99[$kind.$name]+="$p99 "
+      log "S3 $kind round $round $name: p50 $p50 ms, p99 $p99 ms (${achieved} req/s)"
+    done < <(fixed_rate_load --rate "$S3_RATE" --duration "$S3_SECONDS" --warmup "$S3_WARM" --connections "$S3_CONNECTIONS" \
+               --rounds "$S3_ROUNDS" --method POST --body "$body" --content-type "$type" \
+               "direct=$os$path|${AUTH[direct]}" "gateway=$gw$path|${AUTH[gateway]}" | grep '^RESULT')
+    [ -n "${S3_P99[$kind.gateway]:-}" ] || die "S3 $kind: no result"
+  done
+}
+
+json_number() { # name: first number value of that field in the JSON on stdin
+  grep -o "\"$1\" *: *[0-9]*" | head -n1 | grep -o '[0-9]*$'
+}
+
 # ---------------------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
 
-declare -A M_RPS M_P50 M_P99 M_CPU M_DOWN M_UP
+declare -A M_RPS M_P50 M_P99 M_CPU M_DOWN M_UP HL_M_P50 HL_M_P99 S3_M_P50 S3_M_P99
 compute_medians() { # medians over rounds, and the chart's data file
   local t
   for t in "${TARGETS[@]}"; do
@@ -444,10 +643,26 @@ compute_medians() { # medians over rounds, and the chart's data file
   for t in "${TARGETS[@]}"; do
     echo "$t ${M_RPS[$t]} ${M_DOWN[$t]} ${M_UP[$t]}"
   done >"$TMP/chart.dat"
+  local k
+  for t in "${TARGETS[@]}"; do
+    # shellcheck disable=SC2086
+    HL_M_P50[$t]=$(median ${HL_P50[$t]}); HL_M_P99[$t]=$(median ${HL_P99[$t]})
+  done
+  for k in "${!S3_P50[@]}"; do
+    # shellcheck disable=SC2086
+    S3_M_P50[$k]=$(median ${S3_P50[$k]}); S3_M_P99[$k]=$(median ${S3_P99[$k]})
+  done
 }
 
+# RESULTS.md ends with hand-written sections (figures of optimisations measured by hand, A/B): everything after
+# this marker line is kept as it is when the file is written again.
+KEEP_MARKER='<!-- Written by hand below this line: bench/run.sh keeps it when it rewrites this file. -->'
+
 write_results() {
-  local out=$BENCH_DIR/RESULTS.md t g=gateway
+  local out=$BENCH_DIR/RESULTS.md t g=gateway kept=""
+  if [ -f "$out" ]; then
+    kept=$(awk -v m="$KEEP_MARKER" 'found {print} $0 == m {found = 1}' "$out" | sed '/./,$!d')
+  fi
   {
     echo "# Benchmark results"
     echo
@@ -495,9 +710,10 @@ write_results() {
     echo "| gateway / haproxy | $(ratio "${M_RPS[$g]}" "${M_RPS[haproxy]}") | $(ratio "${M_P50[$g]}" "${M_P50[haproxy]}") | $(ratio "${M_P99[$g]}" "${M_P99[haproxy]}") | $(ratio "${M_CPU[$g]}" "${M_CPU[haproxy]}") |"
     echo "| gateway / direct | $(ratio "${M_RPS[$g]}" "${M_RPS[direct]}") | $(ratio "${M_P50[$g]}" "${M_P50[direct]}") | $(ratio "${M_P99[$g]}" "${M_P99[direct]}") | – |"
     echo
-    echo "Target (issue 6): gateway req/s ≥ nginx in the same run, i.e. gateway/nginx ≥ 1.00. Not measured yet: p99"
-    echo "at half of the maximum load (needs a fixed-rate load generator such as wrk2; wrk runs closed-loop at full load)."
+    echo "Target (issue 6): gateway req/s ≥ nginx in the same run, i.e. gateway/nginx ≥ 1.00. wrk runs closed-loop at"
+    echo "full load, so its p99 is a queue's; p99 at a fixed rate is the next section."
     echo
+    write_half_load
     echo "## S2: large transfer ($BIG_MIB MiB), one connection"
     echo
     echo "\`curl -o /dev/null -w '%{speed_download}'\` (download of \`$BIG_PATH\`) and \`curl -T\` (upload, PUT \`$UP_PATH\`),"
@@ -528,12 +744,112 @@ write_results() {
       echo "No chart: gnuplot is not installed (\`apt-get install gnuplot-nox\`)."
     fi
     echo
-    echo "## Not covered yet"
-    echo
-    echo "S3 (real OpenSearch \`_search\`/\`_msearch\`, added latency), S4 (JMH microbenchmarks of the auth path),"
-    echo "and before/after figures of optimisations: see issue 6."
-  } >"$out"
+    write_s3
+    write_s4
+    # Sections written by hand (before/after figures of optimisations) are carried over from the previous file.
+    if [ -n "$kept" ]; then
+      echo "$KEEP_MARKER"
+      echo
+      printf '%s\n' "$kept"
+    fi
+  } >"$out.new"
+  mv "$out.new" "$out"
   log "wrote $out"
+}
+
+diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "–"; else printf "%+.3f", a - b }'; }
+
+write_half_load() {
+  local t g=gateway
+  echo "## S1 at half load: p99 at a fixed rate"
+  echo
+  echo "Every target at **$HALF_RATE req/s** (half of the gateway's median S1 req/s), $CONNECTIONS keep-alive connections, open loop:"
+  echo "\`FixedRateLoad --rate $HALF_RATE --duration $HL_SECONDS --warmup $HL_WARM --connections $CONNECTIONS --rounds $ROUNDS\`"
+  echo "(bench/jmh/src/main/java/io/logstokengateway/bench/FixedRateLoad.java, run from the \`-Pjmh\` build). Each request"
+  echo "is due at a fixed time whatever happened to earlier ones and is timed from that time, as wrk2 does, so a stall"
+  echo "shows in every request queued behind it (no coordinated omission). Debian has no wrk2, vegeta, oha or k6, and"
+  echo "hey, h2load and autocannon pace per connection but wait for answers and time from the actual send, hence a"
+  echo "generator of our own (Vert.x client on one event loop, HdrHistogram). Same rate for all, interleaved rounds, medians."
+  echo
+  echo "| target | p50 ms | p99 ms | p99 − direct p99 ms | p99 per round | achieved req/s per round |"
+  echo "|---|---:|---:|---:|---|---|"
+  for t in "${TARGETS[@]}"; do
+    echo "| $t | ${HL_M_P50[$t]} | ${HL_M_P99[$t]} | $(diff_ms "${HL_M_P99[$t]}" "${HL_M_P99[direct]}") | ${HL_P99[$t]% } | ${HL_RATE[$t]% } |"
+  done
+  echo
+  echo "Target: gateway p99 within 1 ms of direct at the same rate: gateway − direct p99 = **$(diff_ms "${HL_M_P99[$g]}" "${HL_M_P99[direct]}") ms**."
+  echo "The load generator shares the $(nproc) cores with the upstream and the proxy; its own cost is in every target's figures."
+  echo
+}
+
+write_s3() {
+  local kind
+  echo "## S3: real OpenSearch \`_search\` and \`_msearch\`, added latency"
+  echo
+  echo "OpenSearch $(sed -n 's/.*<opensearch.version>\(.*\)<.*/\1/p' "$ROOT/pom.xml") (the integ-test distribution from Maven Central the gateway's tests use), single node on 127.0.0.1,"
+  echo "\`-Xms512m -Xmx512m\`, run as an unprivileged user. $S3_DOCS small log documents (timestamp, level, service, status,"
+  echo "message) bulk-indexed into \`$S3_INDEX\`, refreshed. The gateway is restarted in front of it (same registry and token;"
+  echo "it forwards the service's upstream credentials, which this OpenSearch without the security plugin ignores)."
+  echo "OpenSearch is started at the beginning of the run (it boots while the bench tools compile) and is idle during"
+  echo "the other scenarios."
+  echo
+  echo "- \`_search\`: \`POST /$S3_INDEX/_search\`, \`$(cat "$TMP/s3-search.json")\`"
+  echo "- \`_msearch\`: \`POST /_msearch\` (NDJSON), that search plus a terms aggregation, each with its own \`index\` header line, as Grafana sends"
+  echo
+  echo "\`FixedRateLoad --rate $S3_RATE --connections $S3_CONNECTIONS --duration $S3_SECONDS --warmup $S3_WARM --rounds $S3_ROUNDS\`:"
+  echo "a fixed moderate rate, direct and gateway interleaved per round, medians of the rounds."
+  echo
+  echo "| request | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms | added p99 ms | gateway / direct p50 | p99 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for kind in search msearch; do
+    local dp50=${S3_M_P50[$kind.direct]} gp50=${S3_M_P50[$kind.gateway]} dp99=${S3_M_P99[$kind.direct]} gp99=${S3_M_P99[$kind.gateway]}
+    echo "| \`_$kind\` | $dp50 | $gp50 | $(diff_ms "$gp50" "$dp50") | $dp99 | $gp99 | $(diff_ms "$gp99" "$dp99") | $(ratio "$gp50" "$dp50") | $(ratio "$gp99" "$dp99") |"
+  done
+  echo
+  echo "p99 ms per round: \`_search\` direct ${S3_P99[search.direct]% }, gateway ${S3_P99[search.gateway]% };"
+  echo "\`_msearch\` direct ${S3_P99[msearch.direct]% }, gateway ${S3_P99[msearch.gateway]% }."
+  echo
+}
+
+write_s4() {
+  local name
+  echo "## S4: microbenchmarks of the per-request auth path (JMH)"
+  echo
+  echo "JMH 1.37, \`java -cp target/jmh/classes:... org.openjdk.jmh.Main ${JMH_OPTS[*]} -bm avgt -tu ns\`, after"
+  echo "\`./mvnw -Pjmh compile\` (sources in bench/jmh/src/main/java; the profile builds into target/jmh, outside the"
+  echo "application). Average time per call, ± the 99.9 % confidence half-width JMH gives (– with too few samples)."
+  echo "Single-threaded: the cost of one call, not the throughput of the cores."
+  echo
+  echo "| benchmark | ns/op | ± ns/op | what it measures |"
+  echo "|---|---:|---:|---|"
+  for name in "${S4_NAMES[@]}"; do
+    echo "| \`$name\` | ${S4_SCORE[$name]} | ${S4_ERROR[$name]} | $(s4_what "$name") |"
+  done
+  echo
+  echo "Target: a cached token under 1 µs (\`auth.AuthBenchmark.cachedToken\` < 1000 ns/op)."
+  echo "\`AuthBenchmark\` builds the real \`Authenticator\` with the real \`Registry\`, \`Jdbc\`, \`ClusterNode\`, hashers and"
+  echo "secret box on an H2 file database migrated by the real Flyway scripts, behind an Agroal pool; stand-ins only for"
+  echo "what CDI injects (configuration with its declared defaults, datasource lookup, revocation event: no revocation"
+  echo "happens). The \`miss*\` benchmarks empty the cache first (reflection, well under a microsecond) and wait for the"
+  echo "answer, which comes back through a worker thread as in the gateway. \`ScopeBenchmark\` hands \`SearchRoutePolicy\`"
+  echo "a stand-in \`HttpServerRequest\` (a dynamic proxy answering method, path and query)."
+  echo
+}
+
+s4_what() {
+  case "$1" in
+    auth.AuthBenchmark.cachedToken) echo "token (Basic \`<token>:token\`), answered from the credentials cache" ;;
+    auth.AuthBenchmark.cachedAccount) echo "account credentials (Basic user:password), answered from the cache" ;;
+    auth.AuthBenchmark.refusedCached) echo "unknown token, refused from the negative cache" ;;
+    auth.AuthBenchmark.missToken) echo "token not cached: worker hop, HMAC lookup hash, H2 query, upstream secrets decrypted" ;;
+    auth.AuthBenchmark.missRefused) echo "unknown token not cached: worker hop, lookup hash, H2 query finds nothing" ;;
+    auth.AuthBenchmark.missAccount) echo "account not cached: H2 query and Argon2id check (19 MiB, 2 passes)" ;;
+    proxy.ScopeBenchmark.decideSearch) echo "\`ScopeRules.decide\`: POST /<own index>/_search?ignore_unavailable=true" ;;
+    proxy.ScopeBenchmark.decideMsearch) echo "\`ScopeRules.decide\`: POST /_msearch?max_concurrent_shard_requests=5 (body checked later)" ;;
+    proxy.ScopeBenchmark.policySearch) echo "\`SearchRoutePolicy.route\` for that _search: remembered decision" ;;
+    proxy.ScopeBenchmark.policyMsearch) echo "\`SearchRoutePolicy.route\` for that _msearch: remembered decision" ;;
+    *) echo "" ;;
+  esac
 }
 
 write_chart() {
@@ -567,14 +883,20 @@ main() {
   build_gateway
   TMP=$(mktemp -d "$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/gateway-bench.XXXXXX")
   chmod 755 "$TMP"
+  start_opensearch
+  build_bench_tools
   start_upstream
   start_nginx_proxy
   start_haproxy
   start_gateway
   provision_token
+  wait_opensearch
   check_targets
   scenario_s1
+  scenario_half_load
   scenario_s2
+  scenario_s4
+  scenario_s3   # last: it replaces the gateway's upstream with OpenSearch
   compute_medians
   write_chart
   write_results
