@@ -27,6 +27,8 @@ final class Exchange {
     String tokenId;
     int status;
     Outcome outcome = Outcome.FORWARDED;
+    /** Once the body is being read (checked or piped upstream), a refusal can no longer discard the rest of it. */
+    boolean bodyTaken;
     private boolean finished;
 
     Exchange(String listener, HttpServerRequest request) {

@@ -139,6 +139,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             request.response().writeContinue();
         }
         Buffer body = Buffer.buffer();
+        exchange.bodyTaken = true;
         request.handler(chunk -> {
             if (body.length() + chunk.length() > maxCheckedBodyBytes) {
                 request.handler(null);
@@ -243,6 +244,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                 request.response().writeContinue(); // authenticated and connected: the client may send its body now
             }
             // Not ended on failure: a cleanly ended chunked body would deliver a cut upload to the upstream as complete.
+            exchange.bodyTaken = true;
             request.pipe().endOnFailure(false).to(upstreamRequest).onFailure(failure -> {
                 LOG.debugf("Request body not forwarded on %s: %s", listener, failure.getMessage());
                 upstreamRequest.reset();
@@ -321,19 +323,21 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     /**
-     * Answers the request with an error. A body not read yet is never read: the connection is closed after the
-     * answer (and says so) rather than drained of an upload nobody wants.
+     * Answers the request with an error. A body not read yet is discarded after the answer when its declared length
+     * is bounded ({@link RefusedUpload}); otherwise it is never read: the connection is closed after the answer (and
+     * says so) rather than drained of an upload of unknown size.
      */
     private void refuse(HttpServerRequest request, Exchange exchange, Outcome outcome, Refusal refusal) {
         exchange.outcome = outcome;
-        MultiMap headers = request.headers();
-        boolean unreadBody = !request.isEnded() && (headers.contains(HttpHeaders.TRANSFER_ENCODING)
-                || headers.contains(HttpHeaders.CONTENT_LENGTH) && !"0".equals(headers.get(HttpHeaders.CONTENT_LENGTH)));
-        if (unreadBody) {
+        boolean unreadBody = RefusedUpload.unread(request);
+        boolean discard = unreadBody && !exchange.bodyTaken && RefusedUpload.discardable(request);
+        if (unreadBody && !discard) {
             request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
         Future<Void> answered = dialect.send(request, refusal.status(), refusal.type(), refusal.reason());
-        if (unreadBody) {
+        if (discard) {
+            RefusedUpload.discard(request);
+        } else if (unreadBody) {
             answered.onComplete(v -> request.connection().close());
         } else {
             request.resume();

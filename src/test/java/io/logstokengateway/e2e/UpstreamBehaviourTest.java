@@ -11,15 +11,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.logstokengateway.e2e.Http.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -135,6 +142,49 @@ class UpstreamBehaviourTest {
         assertEquals(413, response.statusCode());
         assertTrue(response.body().contains("\"status\":413"), response.body());
         assertTrue(recorder.requests().isEmpty());
+    }
+
+    /**
+     * Like the Elasticsearch REST client (Apache HttpAsyncClient), this client writes the whole body before reading:
+     * the refused body of a declared length is read and discarded, so the 413 arrives and the connection stays usable.
+     */
+    @Test
+    void aRefusedBodyOfDeclaredLengthIsDiscardedAndTheConnectionKept() throws IOException {
+        byte[] body = ("{\"index\":\"" + USER + "-i-x\"}\n{\"query\":{\"match_all\":{}}}\n").repeat(2000)
+                .getBytes(StandardCharsets.UTF_8); // about 100 KiB, past the 1 KiB bound
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), listeners.searchPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /_msearch HTTP/1.1\r\nHost: gateway\r\nAuthorization: " + basic(tokenValue, "token")
+                    + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            String refused = readResponse(in);
+            assertTrue(refused.startsWith("HTTP/1.1 413"), refused);
+            assertFalse(refused.toLowerCase(Locale.ROOT).contains("connection: close"), refused);
+
+            out.write("GET /_cluster/health HTTP/1.1\r\nHost: gateway\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String next = readResponse(in);
+            assertTrue(next.startsWith("HTTP/1.1 401"), next);
+        }
+        assertTrue(recorder.requests().isEmpty());
+    }
+
+    /** One response with a Content-Length body, as text. */
+    private static String readResponse(DataInputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertFalse(b < 0, "connection closed before the end of the response head: " + head);
+            head.append((char) b);
+        }
+        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        byte[] content = new byte[length.find() ? Integer.parseInt(length.group(1)) : 0];
+        in.readFully(content);
+        return head + new String(content, StandardCharsets.UTF_8);
     }
 
     @Test

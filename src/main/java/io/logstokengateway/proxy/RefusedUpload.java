@@ -1,0 +1,60 @@
+package io.logstokengateway.proxy;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The body of a request the gateway refuses before reading it. Clients built on Apache HttpAsyncClient (the
+ * Elasticsearch low-level REST client) write the whole body before they read the answer: a connection closed under
+ * them surfaces as "Broken pipe" instead of the 401, 403 or 413. So, as Elasticsearch (Netty) does, a body of a
+ * declared, bounded length is read and discarded after the answer and the connection kept; a body of unknown
+ * ({@code chunked}) or larger length is not read at all, the connection is closed after the answer.
+ */
+final class RefusedUpload {
+
+    /** Elasticsearch's default {@code http.max_content_length}: no client sends it more in one request. */
+    static final long MAX_DISCARDED_BYTES = 100L * 1024 * 1024;
+
+    private RefusedUpload() {
+    }
+
+    /** Whether part of the body is still to come. */
+    static boolean unread(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return !request.isEnded() && (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || length != null && !"0".equals(length));
+    }
+
+    /**
+     * Whether the rest of the body may be read and discarded rather than the connection closed. Not when the client
+     * waits for a {@code 100 Continue} it will not get: it may never send the body, and its next request would be
+     * read as that body.
+     */
+    static boolean discardable(HttpServerRequest request) {
+        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+            return false;
+        }
+        try {
+            long length = Long.parseLong(request.getHeader(HttpHeaders.CONTENT_LENGTH).trim());
+            return length >= 0 && length <= MAX_DISCARDED_BYTES;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Reads the rest of the body into nothing; the bound holds whatever the client sends past its declared length. */
+    static void discard(HttpServerRequest request) {
+        long[] discarded = {0};
+        request.handler(chunk -> {
+            discarded[0] += chunk.length();
+            if (discarded[0] > MAX_DISCARDED_BYTES) {
+                request.handler(null);
+                request.connection().close();
+            }
+        });
+        request.exceptionHandler(failure -> request.connection().close());
+        request.endHandler(null);
+        request.resume();
+    }
+}
