@@ -63,22 +63,6 @@ class OpenSearchJavaClientTest {
     @Inject
     ProxyListeners listeners;
 
-    /** A log line as an application would map it. */
-    public static class LogLine {
-        public String message;
-        public String level;
-        public String timestamp;
-
-        public LogLine() {
-        }
-
-        LogLine(String message, String level, String timestamp) {
-            this.message = message;
-            this.level = level;
-            this.timestamp = timestamp;
-        }
-    }
-
     @BeforeEach
     void setUpOnce() {
         if (token != null) {
