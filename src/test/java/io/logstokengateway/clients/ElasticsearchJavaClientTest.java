@@ -15,11 +15,9 @@ import co.elastic.clients.transport.ElasticsearchTransport;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import io.logstokengateway.e2e.Gateway;
 import io.logstokengateway.proxy.ProxyListeners;
-import io.logstokengateway.testsupport.ElasticsearchResource;
 import io.logstokengateway.testsupport.ElasticsearchServer;
-import io.logstokengateway.testsupport.GraylogResource;
+import io.logstokengateway.testsupport.ElasticsearchUpstream;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.http.Header;
@@ -61,28 +59,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * integ-test distribution has no rest-root module, so that is the distribution's limitation, not the gateway's.
  */
 @QuarkusTest
-@TestProfile(ElasticsearchJavaClientTest.Profile.class)
+@TestProfile(ElasticsearchUpstream.class)
 class ElasticsearchJavaClientTest {
 
-    /** A real Elasticsearch instead of the OpenSearch the other tests share, and a small bound on checked bodies. */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ElasticsearchResource.class), new TestResourceEntry(GraylogResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.elasticsearch.scope.max-body-size", MAX_CHECKED_BODY + "");
-        }
-    }
-
-    static final int MAX_CHECKED_BODY = 64 * 1024;
+    static final int MAX_CHECKED_BODY = ElasticsearchUpstream.MAX_CHECKED_BODY;
     static final String SERVICE = "ldp-ej-00061";
     static final String USER = "logs-ej-00061";
     static final String INDEX = USER + "-i-java";

@@ -3,12 +3,10 @@ package io.logstokengateway.clients;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logstokengateway.e2e.Gateway;
 import io.logstokengateway.proxy.ProxyListeners;
-import io.logstokengateway.testsupport.ElasticsearchResource;
 import io.logstokengateway.testsupport.ElasticsearchServer;
-import io.logstokengateway.testsupport.GraylogResource;
+import io.logstokengateway.testsupport.ElasticsearchUpstream;
 import io.logstokengateway.testsupport.NodeClients;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,21 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test checks one behaviour in what it observed.
  */
 @QuarkusTest
-@TestProfile(ElasticsearchNodeClientTest.Profile.class)
+@TestProfile(ElasticsearchUpstream.class)
 class ElasticsearchNodeClientTest {
-
-    /** The search listener in front of Elasticsearch; the global OpenSearchResource would point it at OpenSearch. */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(ElasticsearchResource.class), new TestResourceEntry(GraylogResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
 
     static final String SERVICE = "ldp-ne-00091";
     static final String USER = "logs-ne-00091";
