@@ -323,9 +323,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     /**
-     * Answers the request with an error. A body not read yet is discarded after the answer when its declared length
-     * is bounded ({@link RefusedUpload}); otherwise it is never read: the connection is closed after the answer (and
-     * says so) rather than drained of an upload of unknown size.
+     * Answers the request with an error. A body not read yet is discarded after the answer, within a bound
+     * ({@link RefusedUpload}); one that cannot be (declared too large, or awaiting a {@code 100 Continue}) is never
+     * read: the connection is closed after the answer (which says so).
      */
     private void refuse(HttpServerRequest request, Exchange exchange, Outcome outcome, Refusal refusal) {
         exchange.outcome = outcome;

@@ -6,9 +6,10 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * The body of a request the gateway refuses before reading it. Clients built on Apache HttpAsyncClient (the
  * Elasticsearch low-level REST client) write the whole body before they read the answer: a connection closed under
- * them surfaces as "Broken pipe" instead of the 401, 403 or 413. So, as Elasticsearch (Netty) does, a body of a
- * declared, bounded length is read and discarded after the answer and the connection kept; a body of unknown
- * ({@code chunked}) or larger length is not read at all, the connection is closed after the answer.
+ * them surfaces as "Broken pipe" instead of the 401, 403 or 413 (on a fresh connection that client first sends its
+ * body without credentials, to be challenged). So, as Elasticsearch (Netty) does, the rest of the body is read and
+ * discarded after the answer and the connection kept, up to a bound: a body declared larger is not read at all, and
+ * one that runs past the bound ({@code chunked}, or longer than declared) has its connection closed.
  */
 final class RefusedUpload {
 
@@ -31,9 +32,11 @@ final class RefusedUpload {
      * read as that body.
      */
     static boolean discardable(HttpServerRequest request) {
-        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-                || request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+        if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
             return false;
+        }
+        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            return true; // bounded while it is read
         }
         try {
             long length = Long.parseLong(request.getHeader(HttpHeaders.CONTENT_LENGTH).trim());

@@ -173,6 +173,40 @@ class UpstreamBehaviourTest {
         assertTrue(recorder.requests().isEmpty());
     }
 
+    /**
+     * The same client's first try on a fresh connection: no credentials, a chunked (compressed) body written whole
+     * before it reads the 401 challenge. The body is discarded within the bound and the connection kept.
+     */
+    @Test
+    void anUnauthenticatedChunkedBodyIsDiscardedAndTheConnectionKept() throws IOException {
+        byte[] chunk = ("{\"index\":{\"_index\":\"" + USER + "-i-x\"}}\n{\"m\":1}\n").repeat(500).getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), listeners.searchPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /_bulk HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/x-ndjson\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < 8; i++) {
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            String challenged = readResponse(in);
+            assertTrue(challenged.startsWith("HTTP/1.1 401"), challenged);
+            assertFalse(challenged.toLowerCase(Locale.ROOT).contains("connection: close"), challenged);
+
+            // the next request on the same connection is read as a request (a 403 from the scope rules), not as body
+            out.write(("GET /_cluster/state HTTP/1.1\r\nHost: gateway\r\nAuthorization: " + basic(tokenValue, "token")
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String next = readResponse(in);
+            assertTrue(next.startsWith("HTTP/1.1 403"), next);
+        }
+        assertTrue(recorder.requests().isEmpty());
+    }
+
     /** One response with a Content-Length body, as text. */
     private static String readResponse(DataInputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
