@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark suite (issue 6): the gateway against nginx, HAProxy and a direct connection.
 #
-#   bench/run.sh [--quick] [--no-build]
+#   bench/run.sh [--quick] [--no-build] [--baseline=DIR]
 #
 # Starts a fast upstream (nginx on loopback), three proxies in front of it (nginx with auth_basic, HAProxy with
 # http-request auth, the gateway with a token), measures S1 (small responses, keep-alive, 64 connections), the
 # same at a fixed rate of half the gateway's maximum (open loop, p99), S2 (a large download and upload), S4 (JMH
 # microbenchmarks of the auth path and the scope check) and S3 (a real OpenSearch `_search` and `_msearch`, direct
 # and through the gateway), and writes bench/RESULTS.md and bench/results.png.
+# --baseline=DIR adds a fifth target to S1, the half-load run and S2: another build of the gateway (DIR holds its
+# quarkus-run.jar, e.g. the target/quarkus-app of a checkout before a change), measured in the same interleaved
+# rounds, for before/after figures.
 # Everything runs on 127.0.0.1; everything started is stopped on exit and the temp dir removed.
 set -euo pipefail
 
@@ -17,14 +20,19 @@ COMMAND="bench/run.sh $*"
 
 QUICK=0
 BUILD=1
+BASELINE=""
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-    *) echo "unknown option: $arg (use --quick, --no-build)" >&2; exit 2 ;;
+    --baseline=*) BASELINE=$(cd "${arg#--baseline=}" && pwd) ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown option: $arg (use --quick, --no-build, --baseline=DIR)" >&2; exit 2 ;;
   esac
 done
+if [ -n "$BASELINE" ] && [ ! -f "$BASELINE/quarkus-run.jar" ]; then
+  echo "--baseline: no quarkus-run.jar in $BASELINE" >&2; exit 2
+fi
 
 # HL_*: seconds of the half-load runs. JMH_OPTS: S4's JMH settings (forks, warm-up and measurement iterations). S3_*: OpenSearch documents, fixed request
 # rate and timings (seconds) of S3. Quick mode (CI, must stay under 3 minutes) keeps every scenario but short.
@@ -55,6 +63,7 @@ UP_PATH=/$INDEX/_doc/up
 PASSWORD="bench-password-$RANDOM$RANDOM"   # account password: 12+ characters (gateway rule)
 
 TARGETS=(direct nginx haproxy gateway)
+[ -z "$BASELINE" ] || TARGETS+=(baseline)
 declare -A PORT AUTH PIDS
 TMP=""
 GATEWAY_PID=""
@@ -315,27 +324,32 @@ EOF
 # WARN so that stdout writing is not part of the measurement: RESULTS.md says so. Its search API upstream is the
 # nginx upstream, or what is given (S3 restarts it in front of OpenSearch, same data dir, so the token still holds).
 start_gateway() { # [search API upstream URL]
-  local dir=$TMP/gateway search_upstream=${1:-http://127.0.0.1:${PORT[direct]}}
+  start_gateway_jvm gateway "$ROOT/target/quarkus-app" "${1:-http://127.0.0.1:${PORT[direct]}}"
+  GATEWAY_PID=${PIDS[gateway]}; MGMT_PORT=${MGMT[gateway]}; ADMIN_KEY=${ADMIN[gateway]}
+}
+
+declare -A MGMT ADMIN
+start_gateway_jvm() { # target app-dir search-API-upstream: PORT, MGMT, ADMIN and PIDS of the target
+  local name=$1 app=$2 search_upstream=$3 dir=$TMP/$1
   mkdir -p "$dir/data"
-  PORT[gateway]=$(free_port)
-  MGMT_PORT=$(free_port)
+  PORT[$name]=$(free_port)
+  MGMT[$name]=$(free_port)
   local gl_port
   gl_port=$(free_port)
-  ADMIN_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+  ADMIN[$name]=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
   start_bg "$dir/gateway.log" java \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$MGMT_PORT" \
-    -Dgateway.elasticsearch.host=127.0.0.1 -Dgateway.elasticsearch.port="${PORT[gateway]}" \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${MGMT[$name]}" \
+    -Dgateway.elasticsearch.host=127.0.0.1 -Dgateway.elasticsearch.port="${PORT[$name]}" \
     -Dgateway.graylog.host=127.0.0.1 -Dgateway.graylog.port="$gl_port" \
     -Dgateway.data-dir="$dir/data" \
-    -Dgateway.admin.key="$ADMIN_KEY" \
+    -Dgateway.admin.key="${ADMIN[$name]}" \
     -Dgateway.elasticsearch.upstream="$search_upstream" \
     -Dgateway.graylog.upstream="http://127.0.0.1:${PORT[direct]}" \
     -Dquarkus.log.category.\"gateway.access\".level=WARN \
-    -jar "$ROOT/target/quarkus-app/quarkus-run.jar"
-  GATEWAY_PID=$LAST_PID
-  PIDS[gateway]=$GATEWAY_PID
-  wait_http "http://127.0.0.1:$MGMT_PORT/q/health/live" 60 || { tail -50 "$dir/gateway.log" >&2; die "gateway did not start"; }
-  log "gateway on :${PORT[gateway]} (management :$MGMT_PORT), search API upstream $search_upstream"
+    -jar "$app/quarkus-run.jar"
+  PIDS[$name]=$LAST_PID
+  wait_http "http://127.0.0.1:${MGMT[$name]}/q/health/live" 60 || { tail -50 "$dir/gateway.log" >&2; die "$name did not start"; }
+  log "$name on :${PORT[$name]} (management :${MGMT[$name]}), search API upstream $search_upstream"
 }
 
 stop_gateway() { # TERM, so that it shuts down cleanly and releases the H2 registry file
@@ -349,28 +363,29 @@ json_field() { # name: first string value of that field in the JSON on stdin (fl
 }
 
 # Provision the service and a token through the admin and token APIs, as an operator would.
-provision_token() {
-  local base="http://127.0.0.1:$MGMT_PORT" out op state token_id value i
-  out=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' "$base/admin/services" -d '{
+provision_token() { # [target]: a service and a token on that gateway, its AUTH
+  local name=${1:-gateway} base out op state token_id value i admin
+  base="http://127.0.0.1:${MGMT[${1:-gateway}]}"; admin=${ADMIN[${1:-gateway}]}
+  out=$(curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "$base/admin/services" -d '{
     "serviceName": "'$SERVICE'", "username": "'$USERNAME'", "password": "'$PASSWORD'", "displayName": "bench",
     "elasticsearch": {"username": "'$USERNAME'", "password": "upstream-password"},
     "graylog": {"token": "bench-graylog-token"}}') || die "POST /admin/services failed"
-  out=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' \
+  out=$(curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
     "$base/dbaas/logs/$SERVICE/token" -d '{"name":"bench"}') || die "token creation failed"
   op=$(json_field operationId <<<"$out")
   for i in $(seq 50); do
-    out=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" "$base/dbaas/logs/$SERVICE/operation/$op")
+    out=$(curl -sf -H "Authorization: Bearer $admin" "$base/dbaas/logs/$SERVICE/operation/$op")
     state=$(json_field state <<<"$out")
     [ "$state" = SUCCESS ] && break
     sleep 0.2
   done
   [ "$state" = SUCCESS ] || die "token operation $op: $state"
   token_id=$(json_field tokenId <<<"$out")
-  value=$(curl -sf -H "Authorization: Bearer $ADMIN_KEY" "$base/dbaas/logs/$SERVICE/token/$token_id" | json_field value)
+  value=$(curl -sf -H "Authorization: Bearer $admin" "$base/dbaas/logs/$SERVICE/token/$token_id" | json_field value)
   [ -n "$value" ] || die "no token value"
-  AUTH[gateway]="Bearer $value"
+  AUTH[$name]="Bearer $value"
   AUTH[direct]=${AUTH[nginx]}   # the upstream ignores it; sent so that every target gets the same request
-  log "token $token_id provisioned"
+  log "$name: token $token_id provisioned"
 }
 
 # Every target must answer 200 with the 1 KiB body before anything is measured.
@@ -688,6 +703,7 @@ write_results() {
     echo "  **haproxy**: \`http-request auth\` against a userlist (insecure-password), \`nbthread $(nproc)\`, \`http-reuse always\`."
     echo "  **gateway**: \`java -jar target/quarkus-app/quarkus-run.jar\`, H2 registry, Bearer API token, credentials cache warm,"
     echo "  index scoping on (\`$INDEX\` lies inside the service's patterns, so the path is forwarded unchanged)."
+    [ -z "$BASELINE" ] || echo "- **baseline**: the same gateway set-up from another build, \`$BASELINE/quarkus-run.jar\` (before/after figures)."
     echo "- The gateway's access log (\`gateway.access\`) is set to WARN for the run, so that writing one JSON line per"
     echo "  request to stdout is not part of the measurement; in production that cost comes on top."
     echo "- Every proxy removes the client's \`Authorization\`; the gateway sends the service's upstream credentials."
@@ -709,6 +725,7 @@ write_results() {
     echo "| gateway / nginx | $(ratio "${M_RPS[$g]}" "${M_RPS[nginx]}") | $(ratio "${M_P50[$g]}" "${M_P50[nginx]}") | $(ratio "${M_P99[$g]}" "${M_P99[nginx]}") | $(ratio "${M_CPU[$g]}" "${M_CPU[nginx]}") |"
     echo "| gateway / haproxy | $(ratio "${M_RPS[$g]}" "${M_RPS[haproxy]}") | $(ratio "${M_P50[$g]}" "${M_P50[haproxy]}") | $(ratio "${M_P99[$g]}" "${M_P99[haproxy]}") | $(ratio "${M_CPU[$g]}" "${M_CPU[haproxy]}") |"
     echo "| gateway / direct | $(ratio "${M_RPS[$g]}" "${M_RPS[direct]}") | $(ratio "${M_P50[$g]}" "${M_P50[direct]}") | $(ratio "${M_P99[$g]}" "${M_P99[direct]}") | – |"
+    [ -z "$BASELINE" ] || echo "| gateway / baseline | $(ratio "${M_RPS[$g]}" "${M_RPS[baseline]}") | $(ratio "${M_P50[$g]}" "${M_P50[baseline]}") | $(ratio "${M_P99[$g]}" "${M_P99[baseline]}") | $(ratio "${M_CPU[$g]}" "${M_CPU[baseline]}") |"
     echo
     echo "Target (issue 6): gateway req/s ≥ nginx in the same run, i.e. gateway/nginx ≥ 1.00. wrk runs closed-loop at"
     echo "full load, so its p99 is a queue's; p99 at a fixed rate is the next section."
@@ -730,6 +747,7 @@ write_results() {
     echo "| gateway / nginx | $(ratio "${M_DOWN[$g]}" "${M_DOWN[nginx]}") | $(ratio "${M_UP[$g]}" "${M_UP[nginx]}") |"
     echo "| gateway / haproxy | $(ratio "${M_DOWN[$g]}" "${M_DOWN[haproxy]}") | $(ratio "${M_UP[$g]}" "${M_UP[haproxy]}") |"
     echo "| gateway / direct | $(ratio "${M_DOWN[$g]}" "${M_DOWN[direct]}") | $(ratio "${M_UP[$g]}" "${M_UP[direct]}") |"
+    [ -z "$BASELINE" ] || echo "| gateway / baseline | $(ratio "${M_DOWN[$g]}" "${M_DOWN[baseline]}") | $(ratio "${M_UP[$g]}" "${M_UP[baseline]}") |"
     echo
     echo "Gateway memory over S2: RSS before $((RSS_BEFORE_KB / 1024)) MiB, peak (VmHWM, reset before S2) $((RSS_PEAK_KB / 1024)) MiB,"
     echo "growth **$(((RSS_PEAK_KB - RSS_BEFORE_KB) / 1024)) MiB** (target: < 64 MiB). Target: streaming ≥ 1 GB/s (1000 MB/s) on loopback."
@@ -890,6 +908,10 @@ main() {
   start_haproxy
   start_gateway
   provision_token
+  if [ -n "$BASELINE" ]; then
+    start_gateway_jvm baseline "$BASELINE" "http://127.0.0.1:${PORT[direct]}"
+    provision_token baseline
+  fi
   wait_opensearch
   check_targets
   scenario_s1
