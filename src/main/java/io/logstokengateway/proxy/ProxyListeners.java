@@ -80,8 +80,8 @@ public class ProxyListeners {
         graylogPort = deploy("graylog", graylog.host(), graylog.port() == 0 ? -2 : graylog.port(), new ProxyHandler("graylog", ErrorDialect.GRAYLOG,
                 new GraylogRoutePolicy(graylog.webUiUrl()), authenticator, UpstreamIdentity.forGraylog(graylog), graylogUpstream,
                 metrics, audit, vertx, 0));
-        LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s", search.host(), searchPort, search.upstream(),
-                graylog.host(), graylogPort, graylog.upstream());
+        LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s (%s transport)", search.host(), searchPort,
+                search.upstream(), graylog.host(), graylogPort, graylog.upstream(), vertx.isNativeTransportEnabled() ? "native" : "NIO");
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
