@@ -104,12 +104,13 @@ public class ProxyListeners {
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength(65536)
                 .setMaxHeaderSize(65536)
+                .setMaxChunkSize(ReadBuffers.MAX_READ_BYTES) // relay what one read brought as one piece
                 .setIdleTimeout(300);
         int[] bound = new int[1];
         String id = vertx.deployVerticle(() -> new AbstractVerticle() {
                     @Override
                     public void start(Promise<Void> started) {
-                        HttpServer server = vertx.createHttpServer(options).requestHandler(handler);
+                        HttpServer server = vertx.createHttpServer(options).connectionHandler(ReadBuffers::enlarge).requestHandler(handler);
                         server.listen().onSuccess(s -> bound[0] = s.actualPort()).<Void>mapEmpty().onComplete(started);
                     }
                 }, new DeploymentOptions().setInstances(instances))

@@ -49,9 +49,11 @@ final class UpstreamClient {
                 .setDecompressionSupported(false) // bodies pass through as the upstream encoded them
                 .setMaxInitialLineLength(65536)
                 .setMaxHeaderSize(65536)
+                .setMaxChunkSize(ReadBuffers.MAX_READ_BYTES) // relay what one read brought as one piece
                 .setVerifyHost(config.tls().verifyHostname());
         config.tls().trustCertificates().ifPresent(pem -> options.setTrustOptions(new PemTrustOptions().addCertPath(pem.toString())));
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxConnections()));
+        this.client = vertx.httpClientBuilder().with(options).with(new PoolOptions().setHttp1MaxSize(config.maxConnections()))
+                .withConnectHandler(ReadBuffers::enlarge).build();
     }
 
     /** A request to the first upstream, from the next in turn, that accepts a connection. */
