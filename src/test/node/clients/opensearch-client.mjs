@@ -153,7 +153,7 @@ await steps.run('gzipBulk', async () => {
     statusCode: response.statusCode,
     errors: response.body.errors,
     items: response.body.items.length,
-    requestEncoding: response.meta.request.params.headers['content-encoding'],
+    contentEncoding: response.meta.request.params.headers['content-encoding'],
   };
 });
 
@@ -163,7 +163,7 @@ await steps.run('gzipSearch', async () => {
     statusCode: response.statusCode,
     total: hitTotal(response.body),
     indices: hitIndices(response.body),
-    requestEncoding: response.meta.request.params.headers['content-encoding'],
+    contentEncoding: response.meta.request.params.headers['content-encoding'],
     responseEncoding: response.headers['content-encoding'],
   };
 });
@@ -171,6 +171,11 @@ await steps.run('gzipSearch', async () => {
 await steps.run('foreignSearch', async () => {
   const { statusCode, body } = await client.search({ index: foreignIndex, body: { query: { match_all: {} } } });
   return { statusCode, total: hitTotal(body), indices: hitIndices(body) };
+});
+
+await steps.run('foreignExists', async () => {
+  const { statusCode, body } = await client.indices.exists({ index: foreignIndex });
+  return { statusCode, exists: body };
 });
 
 await steps.run('foreignBulk', async () => {

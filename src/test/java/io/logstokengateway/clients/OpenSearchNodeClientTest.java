@@ -1,89 +1,51 @@
 package io.logstokengateway.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logstokengateway.e2e.Gateway;
-import io.logstokengateway.proxy.ProxyListeners;
 import io.logstokengateway.testsupport.GraylogResource;
-import io.logstokengateway.testsupport.NodeClients;
 import io.logstokengateway.testsupport.OpenSearchResource;
 import io.logstokengateway.testsupport.OpenSearchServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.StreamSupport;
+import java.net.URI;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The official OpenSearch JavaScript client ({@code @opensearch-project/opensearch}, see
  * {@code src/test/node/clients/opensearch-client.mjs}), configured as its documentation shows
  * ({@code auth: {username: <token>, password: 'token'}}), through the gateway in front of a real OpenSearch 2.19.
- * The script runs once; each test checks one behaviour in what it observed.
  */
 @QuarkusTest
 @QuarkusTestResource(OpenSearchResource.class)
 @QuarkusTestResource(GraylogResource.class)
-class OpenSearchNodeClientTest {
+class OpenSearchNodeClientTest extends NodeClientConformance {
 
-    static final String SERVICE = "ldp-nj-00081";
-    static final String USER = "logs-nj-00081";
-    static final String INDEX = USER + "-i-node";
-    static final String GZIP_INDEX = USER + "-i-node-gzip";
-    static final String FOREIGN_INDEX = "logs-nz-00082-i-secret";
-    static final String MARKER = "NODEMARKER";
-
-    static JsonNode observed;
-
-    @Inject
-    ProxyListeners listeners;
-
-    @BeforeEach
-    void runTheClientOnce() {
-        if (observed != null) {
-            return;
-        }
-        NodeClients.install();
-        OpenSearchServer.get().index(FOREIGN_INDEX, "s1",
-                "{\"message\":\"" + Answers.FOREIGN_MARKER + "\",\"level\":\"ERROR\",\"timestamp\":\"2026-11-28T00:00:00Z\"}");
-        Gateway.provision(SERVICE, USER, "Node-Client-Password-1", Map.of());
-        String token = Gateway.createToken(SERVICE, "opensearch-js")[1];
-        observed = NodeClients.run("opensearch-client.mjs", Map.of(
-                "GATEWAY_URL", "http://127.0.0.1:" + listeners.searchPort(),
-                "GATEWAY_TOKEN", token,
-                "OWN_INDEX", INDEX,
-                "OWN_INDEX_GZIP", GZIP_INDEX,
-                "OWN_PATTERN", USER + "-i-*",
-                "FOREIGN_INDEX", FOREIGN_INDEX,
-                "MARKER", MARKER), token, Duration.ofMinutes(2));
+    @Override
+    String script() {
+        return "opensearch-client.mjs";
     }
 
-    /** The step's observation, once the client reported it succeeded. */
-    private static JsonNode succeeded(String step) {
-        JsonNode result = observed.path(step);
-        assertTrue(result.path("ok").asBoolean(), () -> step + ": " + result);
-        assertFalse(result.toString().contains(Answers.FOREIGN_MARKER), () -> "another tenant's data leaked: " + result);
-        return result;
+    @Override
+    String username() {
+        return "logs-nj-00081";
     }
 
-    /** The error the client raised for the step, once it did raise one. */
-    private static JsonNode failed(String step) {
-        JsonNode result = observed.path(step);
-        assertFalse(result.path("ok").asBoolean(true), () -> step + " should have failed: " + result);
-        assertFalse(result.toString().contains(Answers.FOREIGN_MARKER), () -> "another tenant's data leaked: " + result);
-        return result.path("error");
+    @Override
+    String foreignIndex() {
+        return "logs-nz-00082-i-secret";
     }
 
-    private static List<String> toList(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    @Override
+    URI directUri() {
+        return OpenSearchServer.get().uri();
+    }
+
+    @Override
+    void index(String index, String id, String json) {
+        OpenSearchServer.get().index(index, id, json);
     }
 
     @Test
@@ -94,115 +56,5 @@ class OpenSearchNodeClientTest {
         JsonNode ping = succeeded("ping");
         assertEquals(200, ping.path("statusCode").asInt());
         assertTrue(ping.path("alive").asBoolean());
-    }
-
-    @Test
-    void clusterHealthIsReadable() {
-        JsonNode health = succeeded("clusterHealth");
-        assertEquals(200, health.path("statusCode").asInt());
-        assertNotEquals("red", health.path("status").asText());
-    }
-
-    @Test
-    void indexExistsAnswersWithTheStatusOfAHead() {
-        JsonNode before = succeeded("existsBeforeWrite");
-        assertEquals(404, before.path("statusCode").asInt());
-        assertFalse(before.path("exists").asBoolean());
-        JsonNode after = succeeded("existsAfterWrite");
-        assertEquals(200, after.path("statusCode").asInt());
-        assertTrue(after.path("exists").asBoolean());
-    }
-
-    @Test
-    void bulkApiAndBulkHelperWriteIntoTheServicesIndex() {
-        JsonNode bulk = succeeded("bulk");
-        assertFalse(bulk.path("errors").asBoolean(true), bulk.toString());
-        assertEquals(5, bulk.path("items").asInt());
-        JsonNode helper = succeeded("helpersBulk");
-        assertEquals(5, helper.path("total").asInt());
-        assertEquals(5, helper.path("successful").asInt());
-        assertEquals(0, helper.path("failed").asInt());
-        assertEquals(200, succeeded("refresh").path("statusCode").asInt());
-    }
-
-    @Test
-    void searchAndCountSeeWhatWasWritten() {
-        JsonNode search = succeeded("search");
-        assertEquals(5, search.path("total").asInt());
-        assertEquals(List.of(INDEX), toList(search.path("indices")));
-        assertEquals(MARKER + " helper 9", search.path("first").asText());
-        assertEquals(10, succeeded("count").path("count").asInt());
-        assertEquals(10, succeeded("countOverPattern").path("count").asInt(), "the pattern spans only the service's indices");
-    }
-
-    @Test
-    void multiSearchAnswersEachSearchWithOnlyTheServicesIndices() {
-        JsonNode msearch = succeeded("msearch");
-        JsonNode responses = msearch.path("responses");
-        assertEquals(3, responses.size(), msearch.toString());
-        for (JsonNode response : responses) {
-            assertEquals(200, response.path("status").asInt(), response.toString());
-            for (String index : toList(response.path("indices"))) {
-                assertTrue(index.startsWith(USER + "-i-"), index);
-            }
-        }
-        assertEquals(10, responses.get(0).path("total").asInt());
-        assertEquals(5, responses.get(1).path("total").asInt(), responses.get(1).toString());
-        assertEquals(10, responses.get(2).path("total").asInt(), "the index-less search reads the service's indices only");
-    }
-
-    @Test
-    void scrollHelperPagesThroughTheServicesIndexAndTheScrollIsCleared() {
-        JsonNode scroll = succeeded("scrollHelper");
-        assertEquals(10, scroll.path("documents").asInt(), scroll.toString());
-        assertEquals(4, scroll.path("pages").asInt(), "10 documents, 3 a page");
-        assertEquals(List.of(INDEX), toList(scroll.path("indices")));
-        JsonNode cleared = succeeded("clearScroll");
-        assertEquals(200, cleared.path("statusCode").asInt());
-        assertTrue(cleared.path("succeeded").asBoolean(), cleared.toString());
-        assertEquals(1, cleared.path("freed").asInt());
-    }
-
-    @Test
-    void searchInAPointInTimeOfTheServicesIndex() {
-        JsonNode pit = succeeded("pointInTime");
-        assertEquals(200, pit.path("statusCode").asInt());
-        assertEquals(10, pit.path("total").asInt(), pit.toString());
-        assertEquals(List.of(INDEX), toList(pit.path("indices")));
-        assertEquals(200, pit.path("closedStatusCode").asInt());
-        assertTrue(pit.path("closed").asBoolean(), pit.toString());
-    }
-
-    @Test
-    void gzipRequestBodiesAndGzipAnswersPassThrough() {
-        JsonNode bulk = succeeded("gzipBulk");
-        assertEquals("gzip", bulk.path("requestEncoding").asText(), "the client compressed the bulk body");
-        assertFalse(bulk.path("errors").asBoolean(true), bulk.toString());
-        assertEquals(5, bulk.path("items").asInt());
-        JsonNode search = succeeded("gzipSearch");
-        assertEquals("gzip", search.path("requestEncoding").asText(), "the client compressed the search body");
-        assertEquals("gzip", search.path("responseEncoding").asText(), "OpenSearch's gzip answer reached the client");
-        assertEquals(5, search.path("total").asInt());
-        assertEquals(List.of(GZIP_INDEX), toList(search.path("indices")));
-    }
-
-    @Test
-    void anotherTenantsIndexIsRefusedAsAResponseError() {
-        JsonNode search = failed("foreignSearch");
-        assertEquals("ResponseError", search.path("name").asText());
-        assertEquals(403, search.path("statusCode").asInt());
-        assertEquals("security_exception", search.path("type").asText());
-        JsonNode bulk = failed("foreignBulk");
-        assertEquals("ResponseError", bulk.path("name").asText());
-        assertEquals(403, bulk.path("statusCode").asInt());
-        assertEquals("security_exception", bulk.path("type").asText());
-    }
-
-    @Test
-    void wrongTokenIsRefusedAsAResponseError() {
-        JsonNode refused = failed("wrongToken");
-        assertEquals("ResponseError", refused.path("name").asText());
-        assertEquals(401, refused.path("statusCode").asInt());
-        assertEquals("security_exception", refused.path("type").asText());
     }
 }
