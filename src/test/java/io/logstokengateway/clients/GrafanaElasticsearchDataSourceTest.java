@@ -7,7 +7,6 @@ import io.logstokengateway.e2e.Http;
 import io.logstokengateway.proxy.ProxyListeners;
 import io.logstokengateway.testsupport.GraylogResource;
 import io.logstokengateway.testsupport.OpenSearchResource;
-import io.logstokengateway.testsupport.OpenSearchServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -63,25 +62,16 @@ class GrafanaElasticsearchDataSourceTest {
         if (authorization != null) {
             return;
         }
-        OpenSearchServer os = OpenSearchServer.get();
-        String mapping = "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},\"mappings\":{\"properties\":{"
-                + "\"" + TIME_FIELD + "\":{\"type\":\"date\"},\"level\":{\"type\":\"keyword\"},"
-                + "\"message\":{\"type\":\"text\"},\"latency\":{\"type\":\"float\"}}}}";
         for (String index : List.of(INDEX, SECOND_INDEX, FOREIGN_INDEX)) {
-            assertEquals(200, os.request("PUT", "/" + index, mapping).statusCode());
+            LogIndices.create(index, 1, TIME_FIELD);
         }
         // Twelve documents over ten minutes in the tenant's index, ERROR every third one; one in its second index.
         for (int i = 0; i < 12; i++) {
-            String level = i % 3 == 0 ? "ERROR" : "INFO";
-            os.index(INDEX, "g" + i, "{\"" + TIME_FIELD + "\":\"" + Instant.ofEpochMilli(FROM + i * 50_000L)
-                    + "\",\"level\":\"" + level + "\",\"message\":\"GFMARKER line " + i + "\",\"latency\":" + (i * 10) + "}");
+            LogIndices.line(INDEX, "g" + i, TIME_FIELD, FROM + i * 50_000L, i % 3 == 0 ? "ERROR" : "INFO", "GFMARKER line " + i, i * 10);
         }
-        os.index(SECOND_INDEX, "w0", "{\"" + TIME_FIELD + "\":\"" + Instant.ofEpochMilli(FROM + 1000)
-                + "\",\"level\":\"WARN\",\"message\":\"GFMARKER web\",\"latency\":5}");
-        os.index(FOREIGN_INDEX, "x0", "{\"" + TIME_FIELD + "\":\"" + Instant.ofEpochMilli(FROM + 1000)
-                + "\",\"level\":\"INFO\",\"message\":\"" + Answers.FOREIGN_MARKER + "\",\"latency\":1}");
-        assertEquals(200, os.request("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + USER + "-i-*\",\"alias\":\"" + ALIAS + "\"}}]}")
-                .statusCode());
+        LogIndices.line(SECOND_INDEX, "w0", TIME_FIELD, FROM + 1000, "WARN", "GFMARKER web", 5);
+        LogIndices.line(FOREIGN_INDEX, "x0", TIME_FIELD, FROM + 1000, "INFO", Answers.FOREIGN_MARKER, 1);
+        LogIndices.alias(USER + "-i-*", ALIAS);
         Gateway.provision(SERVICE, USER, "Grafana-Tenant-Password-1", Map.of());
         authorization = basic(Gateway.createToken(SERVICE, "grafana")[1], "token");
     }

@@ -7,7 +7,6 @@ import io.logstokengateway.e2e.Http;
 import io.logstokengateway.proxy.ProxyListeners;
 import io.logstokengateway.testsupport.GraylogResource;
 import io.logstokengateway.testsupport.OpenSearchResource;
-import io.logstokengateway.testsupport.OpenSearchServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -68,25 +67,16 @@ class GrafanaOpenSearchDataSourceTest {
         if (authorization != null) {
             return;
         }
-        OpenSearchServer os = OpenSearchServer.get();
-        String mapping = "{\"settings\":{\"number_of_shards\":%d,\"number_of_replicas\":0},\"mappings\":{\"properties\":{"
-                + "\"" + TIME_FIELD + "\":{\"type\":\"date\"},\"level\":{\"type\":\"keyword\"},"
-                + "\"message\":{\"type\":\"text\"},\"latency\":{\"type\":\"float\"}}}}";
-        assertEquals(200, os.request("PUT", "/" + INDEX, mapping.formatted(2)).statusCode());
+        LogIndices.create(INDEX, 2, TIME_FIELD);
         for (String index : List.of(DAY_ONE, DAY_TWO, FOREIGN_INDEX)) {
-            assertEquals(200, os.request("PUT", "/" + index, mapping.formatted(1)).statusCode());
+            LogIndices.create(index, 1, TIME_FIELD);
         }
         for (int i = 0; i < 10; i++) {
-            String level = i % 2 == 0 ? "ERROR" : "INFO";
-            os.index(INDEX, "o" + i, "{\"" + TIME_FIELD + "\":\"" + Instant.ofEpochMilli(FROM + i * 60_000L)
-                    + "\",\"level\":\"" + level + "\",\"message\":\"OSMARKER line " + i + "\",\"latency\":" + (i * 10) + "}");
+            LogIndices.line(INDEX, "o" + i, TIME_FIELD, FROM + i * 60_000L, i % 2 == 0 ? "ERROR" : "INFO", "OSMARKER line " + i, i * 10);
         }
-        os.index(DAY_TWO, "d0", "{\"" + TIME_FIELD + "\":\"" + Instant.ofEpochMilli(FROM + 30_000)
-                + "\",\"level\":\"WARN\",\"message\":\"OSMARKER daily\",\"latency\":3}");
-        os.index(FOREIGN_INDEX, "x0", "{\"" + TIME_FIELD + "\":\"" + Instant.ofEpochMilli(FROM + 1000)
-                + "\",\"level\":\"INFO\",\"message\":\"" + Answers.FOREIGN_MARKER + "\",\"latency\":1}");
-        assertEquals(200, os.request("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + INDEX + "\",\"alias\":\"" + ALIAS + "\"}}]}")
-                .statusCode());
+        LogIndices.line(DAY_TWO, "d0", TIME_FIELD, FROM + 30_000, "WARN", "OSMARKER daily", 3);
+        LogIndices.line(FOREIGN_INDEX, "x0", TIME_FIELD, FROM + 1000, "INFO", Answers.FOREIGN_MARKER, 1);
+        LogIndices.alias(INDEX, ALIAS);
         Gateway.provision(SERVICE, USER, "Grafana-OpenSearch-Password-1", Map.of());
         authorization = basic(Gateway.createToken(SERVICE, "grafana-opensearch")[1], "token");
     }
