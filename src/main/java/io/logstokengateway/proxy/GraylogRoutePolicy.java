@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * Only the Graylog REST API ({@code /api/**}) goes through; every other path is the web interface, which tokens
- * must not open. Tokens may not open web sessions nor manage the upstream's own access tokens either.
+ * must not open. Tokens may not open web sessions nor manage the upstream's own access tokens either. The decision
+ * is taken on the path and query as Graylog's JAX-RS server reads them, and what is forwarded is rebuilt from that
+ * reading; matrix parameters ({@code ;}), which that server strips before it dispatches, are refused.
  */
 final class GraylogRoutePolicy implements RoutePolicy {
 
@@ -29,8 +31,15 @@ final class GraylogRoutePolicy implements RoutePolicy {
         if (path.isEmpty()) {
             return Refusal.badRequest("the request path is not valid percent-encoded UTF-8");
         }
+        if (path.get().hasMatrixParameters()) {
+            return Refusal.badRequest("a ';' (matrix parameters) is not allowed in a path through the gateway");
+        }
         if (!path.get().isUnder("/api")) {
             return Refusal.forbidden(webUiRefusal);
+        }
+        if (GraylogQuery.rebuild(request.query()).isEmpty()) {
+            return Refusal.badRequest("the query string is not valid percent-encoded UTF-8, or has more than "
+                    + GraylogQuery.MAX_PARAMETERS + " parameters");
         }
         return null;
     }
@@ -47,6 +56,7 @@ final class GraylogRoutePolicy implements RoutePolicy {
             }
         }
         String forwarded = path.forwardable();
-        return new Decision.Forward(request.query() == null ? forwarded : forwarded + "?" + request.query());
+        String query = GraylogQuery.rebuild(request.query()).orElseThrow(); // checked before authentication
+        return new Decision.Forward(query.isEmpty() ? forwarded : forwarded + "?" + query);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * A request path as the upstream will understand it: percent-decoded, with empty and dot segments resolved.
  * Decisions about a path are taken on this form, so that {@code /api/../}, {@code //api} or {@code /%61pi}
- * cannot mean one thing to the gateway and another to the upstream.
+ * cannot mean one thing to the gateway and another to the upstream, and what is forwarded is this form re-encoded,
+ * never the raw path.
  */
 record RequestPath(String raw, String normalized) {
 
@@ -21,14 +22,22 @@ record RequestPath(String raw, String normalized) {
         return decode(rawPath).map(decoded -> new RequestPath(rawPath, removeDotAndEmptySegments(decoded)));
     }
 
+    /**
+     * Whether a segment carries JAX-RS matrix parameters ({@code ;name=value}, raw or percent-encoded): Graylog's
+     * server strips them before it dispatches, so {@code /api/system/sessions;x} reaches the sessions resource.
+     */
+    boolean hasMatrixParameters() {
+        return normalized.indexOf(';') >= 0;
+    }
+
     /** {@code true} when the path is {@code prefix} itself or below it (segment-wise, case-sensitive). */
     boolean isUnder(String prefix) {
         return normalized.equals(prefix) || normalized.startsWith(prefix + "/");
     }
 
-    /** What to send upstream: exactly the form the decision was taken on, re-encoded where needed. */
+    /** What to send upstream: exactly the form the decision was taken on, re-encoded. */
     String forwardable() {
-        return raw.equals(normalized) ? raw : encode(normalized);
+        return encode(normalized);
     }
 
     private static Optional<String> decode(String path) {
@@ -79,10 +88,13 @@ record RequestPath(String raw, String normalized) {
     }
 
     private static String encode(String path) {
+        if (isEncodedAlready(path)) {
+            return path; // the common case: nothing to escape
+        }
         StringBuilder out = new StringBuilder(path.length());
         for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if (c < 0x80 && (Character.isLetterOrDigit(c) || "/-._~!$&'()*+,;=:@".indexOf(c) >= 0)) {
+            if (keptAsIs(c)) {
                 out.append(c);
             } else {
                 out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
@@ -90,5 +102,19 @@ record RequestPath(String raw, String normalized) {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isEncodedAlready(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            if (!keptAsIs(path.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 3986 {@code pchar} and {@code /}, minus {@code ;} (refused anyway) and {@code %} (always escaped). */
+    private static boolean keptAsIs(char c) {
+        return c < 0x80 && (Character.isLetterOrDigit(c) || "/-._~!$&'()*+,=:@".indexOf(c) >= 0);
     }
 }

@@ -133,6 +133,34 @@ class GraylogListenerTest {
         assertTrue(graylog.requests().isEmpty());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/system/sessions;x=1", "/api/users/abc/tokens;x/mine", "/api/users;/abc/tokens",
+            "/api/system%3Bx", "/api/system%3b", "/api;/system", "/api/system;", "/api/streams/..;/system/sessions"})
+    void matrixParametersAreRefusedInEverySpelling(String path) {
+        HttpResponse<String> response = get(path, basic(tokenValue, "token"));
+        assertEquals(400, response.statusCode(), path);
+        assertTrue(response.body().contains("\"type\":\"ApiError\""), response.body());
+        assertEquals(400, get(path, null).statusCode(), "refused before authentication too: " + path);
+        assertTrue(graylog.requests().isEmpty(), "the upstream received " + path);
+    }
+
+    @Test
+    void queryStringIsForwardedAsGraylogReadsIt() {
+        HttpResponse<String> response = get("/api/system?b=x+y%2Bz&&a=%41;c&d", basic(tokenValue, "token"));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("/api/system?b=x%20y%2Bz&a=A%3Bc&d=", graylog.lastRequest().rawPathAndQuery());
+    }
+
+    @Test
+    void badQueryEncodingIsABadRequest() {
+        for (String target : new String[] {"/api/system?q=%zz", "/api/system?q=%C3%28", "/api/system?q=%4"}) {
+            String statusLine = Http.rawStatusLine(listeners.graylogPort(), "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: " + basic(tokenValue, "token") + "\r\n\r\n");
+            assertEquals("HTTP/1.1 400 Bad Request", statusLine, target);
+        }
+        assertTrue(graylog.requests().isEmpty());
+    }
+
     @Test
     void tokenCannotOpenAWebSession() {
         HttpResponse<String> response = Http.send(Http.request(listeners.graylogPort(), "/api/system/sessions")
