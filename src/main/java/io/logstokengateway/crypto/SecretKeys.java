@@ -17,8 +17,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The master key and the two keys derived from it: one encrypts secrets at rest, the other keys the token
- * lookup hash. Taken from {@code gateway.secrets.key}, or generated once into the data dir (owner-only).
+ * The master key and the keys derived from it: one encrypts secrets at rest, one keys the token lookup hash, one
+ * seals the search context ids handed to clients. Taken from {@code gateway.secrets.key}, or generated once into the
+ * data dir (owner-only).
  */
 @ApplicationScoped
 public class SecretKeys {
@@ -27,6 +28,7 @@ public class SecretKeys {
 
     private final byte[] encryptionKey;
     private final byte[] lookupKey;
+    private final byte[] searchContextKey;
 
     public SecretKeys(GatewayConfig config) {
         byte[] master = config.secrets().key()
@@ -34,6 +36,7 @@ public class SecretKeys {
                 .orElseGet(() -> loadOrCreate(config.dataDir().resolve(KEY_FILE)));
         this.encryptionKey = derive(master, "encryption");
         this.lookupKey = derive(master, "token-lookup");
+        this.searchContextKey = derive(master, "search-context-seal");
     }
 
     byte[] encryptionKey() {
@@ -42,6 +45,10 @@ public class SecretKeys {
 
     byte[] lookupKey() {
         return lookupKey;
+    }
+
+    byte[] searchContextKey() {
+        return searchContextKey;
     }
 
     private static byte[] decode(String base64) {
