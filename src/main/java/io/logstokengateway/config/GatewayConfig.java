@@ -116,6 +116,26 @@ public interface GatewayConfig {
         /** Largest body the gateway reads whole to check it ({@code _msearch}, {@code _bulk}, ...); larger ones get a 413. */
         @WithDefault("16M")
         MemorySize maxBodySize();
+
+        /** Primary shards an index created (or templated) through the gateway may have. */
+        @WithDefault("5")
+        int maxShardsPerIndex();
+
+        /** Replicas an index created (or templated, or updated) through the gateway may have. */
+        @WithDefault("2")
+        int maxReplicas();
+
+        /** Indices one service may hold (those within its write patterns); creating more is refused. */
+        @WithDefault("1000")
+        int maxIndicesPerService();
+
+        /** How long a scroll, point-in-time or async-search id handed to a client stays valid after the answer that carried it. */
+        @WithDefault("24h")
+        Duration searchContextLifetime();
+
+        /** How often the gateway reads the cluster's indices and aliases; it also reads them before deciding on a name it does not know. */
+        @WithDefault("1s")
+        Duration catalogRefresh();
     }
 
     interface GraylogListener extends Listener {

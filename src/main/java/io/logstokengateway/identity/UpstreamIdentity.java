@@ -52,6 +52,11 @@ public final class UpstreamIdentity {
         this.strippedHeaders = List.copyOf(stripped);
     }
 
+    /** The gateway's own credentials ({@code gateway.<listener>.credentials}), for its own requests to the upstream. */
+    public Optional<String> gatewayAuthorization() {
+        return Optional.ofNullable(gatewayAuthorization);
+    }
+
     public static UpstreamIdentity forElasticsearch(GatewayConfig.SearchListener listener) {
         return new UpstreamIdentity(Upstream.ELASTICSEARCH, listener, listener.identityHeaders().user(), listener.identityHeaders().roles());
     }

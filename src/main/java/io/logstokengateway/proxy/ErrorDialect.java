@@ -36,6 +36,11 @@ public enum ErrorDialect {
 
     /** Answers the request with this error, unless an answer has already started. */
     Future<Void> send(HttpServerRequest request, int status, String type, String reason) {
+        return sendAsUpstream(request, status, body(status, type, reason));
+    }
+
+    /** Answers with a JSON body of the upstream's own making (what it answers to the same request), unless an answer has started. */
+    Future<Void> sendAsUpstream(HttpServerRequest request, int status, String json) {
         HttpServerResponse response = request.response();
         if (response.headWritten() || response.ended() || response.closed()) {
             return Future.succeededFuture();
@@ -44,6 +49,6 @@ public enum ErrorDialect {
         if (status == 401) {
             response.putHeader("WWW-Authenticate", REALM);
         }
-        return request.method() == HttpMethod.HEAD ? response.end() : response.end(body(status, type, reason));
+        return request.method() == HttpMethod.HEAD ? response.end() : response.end(json);
     }
 }

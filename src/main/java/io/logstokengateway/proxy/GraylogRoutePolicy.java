@@ -2,6 +2,7 @@ package io.logstokengateway.proxy;
 
 import io.logstokengateway.auth.Caller;
 import io.logstokengateway.scope.Decision;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.Optional;
@@ -45,7 +46,16 @@ final class GraylogRoutePolicy implements RoutePolicy {
     }
 
     @Override
-    public Decision route(HttpServerRequest request, Caller caller) {
+    public Future<Decision> route(HttpServerRequest request, Caller caller, long arrivedNanos) {
+        return Future.succeededFuture(decide(request, caller));
+    }
+
+    @Override
+    public Future<Decision> routeAgain(HttpServerRequest request, Caller caller, long arrivedNanos) {
+        return route(request, caller, arrivedNanos);
+    }
+
+    private Decision decide(HttpServerRequest request, Caller caller) {
         RequestPath path = RequestPath.of(request.path()).orElseThrow(); // checked before authentication
         if (caller.viaToken()) {
             if (SESSION_PATHS.matcher(path.normalized()).matches()) {

@@ -7,6 +7,7 @@ import io.logstokengateway.identity.UpstreamIdentity;
 import io.logstokengateway.proxy.Exchange.Outcome;
 import io.logstokengateway.scope.BodyRule.BodyVerdict;
 import io.logstokengateway.scope.Decision;
+import io.logstokengateway.scope.ResponseRule;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -110,22 +111,36 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             }
             Caller caller = authenticated.result();
             exchange.caller(caller);
-            Decision decision;
-            try {
-                decision = policy.route(request, caller);
-            } catch (RuntimeException e) {
-                // A defect in the rules must not leave the client hanging, nor let the request through.
-                LOG.warnf(e, "Route decision failed on %s for %s %s", listener, exchange.method, exchange.path);
-                decision = new Decision.Deny("the request could not be checked");
-            }
-            if (decision instanceof Decision.Deny deny) {
-                deny(request, caller, exchange, deny.reason());
-            } else if (decision instanceof Decision.ForwardCheckedBody checked) {
-                checkBodyThenForward(request, caller, exchange, checked);
-            } else {
-                forward(request, caller, exchange, ((Decision.Forward) decision).pathAndQuery(), null);
-            }
+            policy.route(request, caller, exchange.startNanos).onComplete(routed -> {
+                if (routed.failed()) {
+                    unroutable(request, exchange, routed.cause());
+                } else {
+                    act(request, caller, exchange, routed.result());
+                }
+            });
         });
+    }
+
+    /** Carries out a routing decision. */
+    private void act(HttpServerRequest request, Caller caller, Exchange exchange, Decision decision) {
+        if (decision instanceof Decision.Forward forward) {
+            forward(request, caller, exchange, forward.pathAndQuery(), null, forward.response(), false);
+        } else if (decision instanceof Decision.ForwardCheckedBody checked) {
+            checkBodyThenForward(request, caller, exchange, checked);
+        } else if (decision instanceof Decision.Deny deny) {
+            deny(request, caller, exchange, deny.status(), deny.reason());
+        } else if (decision instanceof Decision.Answer answer) {
+            answer(request, exchange, answer.status(), answer.body());
+        } else {
+            unroutable(request, exchange, new IllegalStateException("no decision on a current catalog"));
+        }
+    }
+
+    /** The decision could not be taken: what the upstream holds could not be read. */
+    private void unroutable(HttpServerRequest request, Exchange exchange, Throwable cause) {
+        LOG.debugf("Cannot route on %s: %s", listener, cause.getMessage());
+        refuse(request, exchange, Outcome.UPSTREAM_FAILED, new Refusal(502, "upstream_unavailable",
+                "the upstream cannot be reached to resolve the request's indices"));
     }
 
     /** Reads the whole body (bounded), lets the rule accept, narrow or refuse it, then forwards what it accepted. */
@@ -153,37 +168,72 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             if (request.response().ended()) {
                 return; // refused as too large
             }
-            byte[] received = body.getBytes();
-            String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
-            // Decompressing or parsing a large body is CPU work the event loop should not carry.
-            boolean inline = encoding == null && received.length <= INLINE_CHECK_BYTES;
-            Future<BodyVerdict> verdict = inline
-                    ? Future.future(promise -> promise.complete(checked.rule().check(received))) // a throw fails the future
-                    : vertx.executeBlocking(() -> checked.rule().check(ContentDecoding.decode(encoding, received, maxCheckedBodyBytes)), false);
-            verdict.onComplete(checkedBody -> {
-                if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.TooLarge) {
-                    refuse(request, exchange, Outcome.REFUSED, tooLarge());
-                } else if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.Undecodable undecodable) {
-                    refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest(undecodable.getMessage()));
-                } else if (checkedBody.failed()) {
-                    LOG.warnf(checkedBody.cause(), "Body check failed on %s for %s %s", listener, exchange.method, exchange.path);
-                    deny(request, caller, exchange, "the request body could not be checked");
-                } else if (checkedBody.result() instanceof BodyVerdict.Deny refused) {
-                    deny(request, caller, exchange, refused.reason());
-                } else if (checkedBody.result() instanceof BodyVerdict.AcceptWithPath moved) {
-                    forward(request, caller, exchange, moved.pathAndQuery(), moved.body());
-                } else {
-                    forward(request, caller, exchange, checked.pathAndQuery(), ((BodyVerdict.Accept) checkedBody.result()).body());
-                }
-            });
+            check(request, caller, exchange, checked, request.getHeader(HttpHeaders.CONTENT_ENCODING), body.getBytes(), true);
         });
         request.resume();
     }
 
-    private void deny(HttpServerRequest request, Caller caller, Exchange exchange, String reason) {
+    /**
+     * Runs the body rule, on the event loop for small plain bodies, on a worker otherwise. When the rule met a name
+     * the decision's view of the upstream did not know, the request is decided again on a current one, once.
+     */
+    private void check(HttpServerRequest request, Caller caller, Exchange exchange, Decision.ForwardCheckedBody checked,
+                       String encoding, byte[] received, boolean firstTime) {
+        // Decompressing or parsing a large body is CPU work the event loop should not carry.
+        boolean inline = encoding == null && received.length <= INLINE_CHECK_BYTES;
+        Future<BodyVerdict> verdict = inline
+                ? Future.future(promise -> promise.complete(checked.rule().check(received))) // a throw fails the future
+                : vertx.executeBlocking(() -> checked.rule().check(ContentDecoding.decode(encoding, received, maxCheckedBodyBytes)), false);
+        verdict.onComplete(checkedBody -> {
+            if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.TooLarge) {
+                refuse(request, exchange, Outcome.REFUSED, tooLarge());
+            } else if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.Undecodable undecodable) {
+                refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest(undecodable.getMessage()));
+            } else if (checkedBody.failed()) {
+                LOG.warnf(checkedBody.cause(), "Body check failed on %s for %s %s", listener, exchange.method, exchange.path);
+                deny(request, caller, exchange, 403, "the request body could not be checked");
+            } else if (checkedBody.result() instanceof BodyVerdict.Accept accepted) {
+                String path = accepted.pathAndQuery() == null ? checked.pathAndQuery() : accepted.pathAndQuery();
+                forward(request, caller, exchange, path, accepted.body(), accepted.response(), accepted.json());
+            } else if (checkedBody.result() instanceof BodyVerdict.Deny refused) {
+                deny(request, caller, exchange, refused.status(), refused.reason());
+            } else if (checkedBody.result() instanceof BodyVerdict.Answer answer) {
+                answer(request, exchange, answer.status(), answer.body());
+            } else if (firstTime) {
+                policy.routeAgain(request, caller, exchange.startNanos).onComplete(routed -> {
+                    if (routed.succeeded() && routed.result() instanceof Decision.ForwardCheckedBody again) {
+                        check(request, caller, exchange, again, encoding, received, false);
+                    } else if (routed.succeeded()) {
+                        act(request, caller, exchange, routed.result());
+                    } else {
+                        unroutable(request, exchange, routed.cause());
+                    }
+                });
+            } else {
+                unroutable(request, exchange, new IllegalStateException("no decision on a current catalog"));
+            }
+        });
+    }
+
+    private void deny(HttpServerRequest request, Caller caller, Exchange exchange, int status, String reason) {
+        if (status == 400) {
+            refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest(reason));
+            return;
+        }
         audit.requestEvent("scope.denied", null, Map.of("listener", listener, "service", caller.serviceName(),
                 "tokenId", String.valueOf(caller.tokenId()), "method", exchange.method, "path", exchange.path, "reason", reason));
         refuse(request, exchange, Outcome.REFUSED, Refusal.forbidden(reason));
+    }
+
+    /** Answers as the upstream answers the same request (a search context id that does not open, say). */
+    private void answer(HttpServerRequest request, Exchange exchange, int status, String body) {
+        exchange.outcome = Outcome.REFUSED;
+        Future<Void> answered = dialect.sendAsUpstream(request, status, body);
+        if (RefusedUpload.unread(request) && !exchange.bodyTaken) {
+            answered.onComplete(v -> request.connection().close());
+        } else {
+            request.resume();
+        }
     }
 
     private Refusal tooLarge() {
@@ -200,9 +250,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
     /**
      * Sends the request upstream: its body streams through, or, when {@code checkedBody} is given (already read and
-     * checked), that body is sent instead.
+     * checked), that body is sent instead ({@code json}: written by the gateway as JSON). The answer goes through
+     * {@code response}; one that must be rewritten is asked for uncompressed.
      */
-    private void forward(HttpServerRequest request, Caller caller, Exchange exchange, String pathAndQuery, byte[] checkedBody) {
+    private void forward(HttpServerRequest request, Caller caller, Exchange exchange, String pathAndQuery, byte[] checkedBody,
+                         ResponseRule response, boolean json) {
         long sentAt = System.nanoTime();
         upstream.open(request.method(), pathAndQuery).onComplete(opened -> {
             if (opened.failed()) {
@@ -219,6 +271,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             // Its failures reach the response future and the body pipe; without a handler Vert.x logs each at ERROR.
             upstreamRequest.exceptionHandler(failure -> LOG.debugf("Upstream request on %s ended early: %s", listener, failure.getMessage()));
             prepareHeaders(request, caller, exchange.clientAddress, upstreamRequest);
+            if (response != ResponseRule.RELAY) {
+                upstreamRequest.headers().remove(HttpHeaders.ACCEPT_ENCODING);
+            }
             request.response().closeHandler(v -> {
                 exchange.outcome = Outcome.CLIENT_ABORTED;
                 upstreamRequest.reset(); // the client went away: stop the upstream work too
@@ -229,12 +284,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                     upstreamFailed(request, exchange, answered.cause());
                 } else {
                     upstreamLatency.record(System.nanoTime() - sentAt, TimeUnit.NANOSECONDS);
-                    relay(request, upstreamRequest, answered.result(), exchange);
+                    relay(request, upstreamRequest, answered.result(), exchange, response);
                 }
             });
             if (checkedBody != null) {
                 upstreamRequest.headers().remove(HttpHeaders.CONTENT_ENCODING); // a checked body is sent decoded
                 upstreamRequest.headers().remove(HttpHeaders.TRANSFER_ENCODING);
+                if (json) {
+                    upstreamRequest.headers().set(HttpHeaders.CONTENT_TYPE, jsonContentType(request));
+                }
                 upstreamRequest.setChunked(false);
                 upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(checkedBody.length));
                 upstreamRequest.end(Buffer.buffer(checkedBody));
@@ -250,6 +308,19 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                 upstreamRequest.reset();
             });
         });
+    }
+
+    /**
+     * The content type of a body the gateway wrote as JSON: the client's own when it is JSON (Elasticsearch wants it
+     * to agree with {@code Accept}, {@code compatible-with} included), else the JSON type its {@code Accept} asks for.
+     */
+    private static String jsonContentType(HttpServerRequest request) {
+        String declared = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (declared != null && declared.contains("json") && !declared.contains("ndjson")) {
+            return declared;
+        }
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        return accept != null && accept.startsWith("application/vnd.elasticsearch+json") ? accept : "application/json";
     }
 
     /** {@code client}: the client's address, as the exchange noted it. */
@@ -271,10 +342,21 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private void relay(HttpServerRequest request, HttpClientRequest upstreamRequest, HttpClientResponse upstreamResponse,
-                       Exchange exchange) {
+                       Exchange exchange, ResponseRule rule) {
         upstreamResponse.pause();
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
+            return;
+        }
+        ResponseRule.Transform transform = request.method() == HttpMethod.HEAD ? null : rule.forAnswer(upstreamResponse.statusCode());
+        if (transform != null) {
+            if (upstreamResponse.headers().contains(HttpHeaders.CONTENT_ENCODING)) {
+                // asked for uncompressed: an encoded answer cannot be rewritten, and is not passed on unread
+                upstreamRequest.reset();
+                upstreamFailed(request, exchange, new IllegalStateException("the upstream answered compressed"));
+                return;
+            }
+            new RewrittenAnswer(request, upstreamRequest, upstreamResponse, transform, exchange).start();
             return;
         }
         response.setStatusCode(upstreamResponse.statusCode());
@@ -297,6 +379,90 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                 request.connection().close(); // headers are gone already: the only honest signal left is a cut connection
             }
         });
+    }
+
+    /**
+     * An answer rewritten on its way (search context ids sealed as it streams, or a listing read whole and
+     * filtered): the upstream is read with back-pressure, each piece goes through the transform, and a transform
+     * that fails ends the exchange as an upstream failure (a 502 if nothing was sent yet, a cut connection after).
+     */
+    private final class RewrittenAnswer {
+        private final HttpServerRequest request;
+        private final HttpClientRequest upstreamRequest;
+        private final HttpClientResponse upstreamResponse;
+        private final ResponseRule.Transform transform;
+        private final Exchange exchange;
+        private final HttpServerResponse response;
+
+        RewrittenAnswer(HttpServerRequest request, HttpClientRequest upstreamRequest, HttpClientResponse upstreamResponse,
+                        ResponseRule.Transform transform, Exchange exchange) {
+            this.request = request;
+            this.upstreamRequest = upstreamRequest;
+            this.upstreamResponse = upstreamResponse;
+            this.transform = transform;
+            this.exchange = exchange;
+            this.response = request.response();
+        }
+
+        void start() {
+            response.setStatusCode(upstreamResponse.statusCode());
+            response.setStatusMessage(upstreamResponse.statusMessage());
+            HopByHop.copyEndToEnd(upstreamResponse.headers(), response.headers());
+            response.headers().remove(HttpHeaders.CONTENT_LENGTH);
+            if (!transform.buffered()) {
+                response.setChunked(true);
+            }
+            upstreamResponse.handler(chunk -> {
+                byte[] out;
+                try {
+                    out = transform.chunk(chunk.getBytes());
+                } catch (RuntimeException e) {
+                    fail(e);
+                    return;
+                }
+                if (out.length > 0) {
+                    response.write(Buffer.buffer(out));
+                    if (response.writeQueueFull()) {
+                        upstreamResponse.pause();
+                        response.drainHandler(v -> upstreamResponse.resume());
+                    }
+                }
+            });
+            upstreamResponse.exceptionHandler(this::fail);
+            upstreamResponse.endHandler(v -> {
+                byte[] rest;
+                try {
+                    rest = transform.end();
+                } catch (RuntimeException e) {
+                    fail(e);
+                    return;
+                }
+                if (transform.buffered()) {
+                    response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(rest.length));
+                }
+                response.end(Buffer.buffer(rest));
+            });
+            upstreamResponse.resume();
+        }
+
+        private void fail(Throwable failure) {
+            upstreamResponse.handler(null);
+            upstreamResponse.endHandler(null);
+            upstreamRequest.reset();
+            LOG.debugf("Answer not rewritten on %s: %s", listener, failure.getMessage());
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            if (!response.headWritten()) {
+                response.headers().clear();
+                response.setChunked(false);
+                refuse(request, exchange, Outcome.UPSTREAM_FAILED, new Refusal(502, "upstream_unavailable",
+                        "the upstream's answer could not be read"));
+            } else {
+                exchange.outcome = Outcome.UPSTREAM_FAILED;
+                request.connection().close();
+            }
+        }
     }
 
     /** The innermost message: Vert.x wraps handshake failures as "Failed to create SSL connection". */

@@ -3,7 +3,10 @@ package io.logstokengateway.proxy;
 import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.crypto.SearchContextSeal;
 import io.logstokengateway.identity.UpstreamIdentity;
+import io.logstokengateway.scope.ScopeLimits;
+import io.logstokengateway.scope.SearchContexts;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
@@ -19,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -38,13 +42,17 @@ public class ProxyListeners {
     private final Authenticator authenticator;
     private final ProxyMetrics metrics;
     private final AuditLog audit;
+    private final SearchContextSeal seal;
+    private IndexCatalogSource catalogs;
     private final List<String> deployments = new ArrayList<>();
     private final Map<String, UpstreamClient> clients = new LinkedHashMap<>();
     private int searchPort;
     private int graylogPort;
 
-    public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics, AuditLog audit) {
+    public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics, AuditLog audit,
+                          SearchContextSeal seal) {
         this.audit = audit;
+        this.seal = seal;
         this.vertx = vertx;
         this.config = config;
         this.authenticator = authenticator;
@@ -70,9 +78,17 @@ public class ProxyListeners {
         GatewayConfig.SearchListener search = config.elasticsearch();
         UpstreamClient searchUpstream = new UpstreamClient(vertx, search);
         clients.put("elasticsearch", searchUpstream);
+        UpstreamIdentity searchIdentity = UpstreamIdentity.forElasticsearch(search);
+        GatewayConfig.Scope scope = search.scope();
+        catalogs = new IndexCatalogSource(vertx, searchUpstream, searchIdentity.gatewayAuthorization(), scope.catalogRefresh());
+        if (scope.enforce()) {
+            catalogs.start();
+        }
+        SearchContexts contexts = new SearchContexts(seal, scope.searchContextLifetime(), Clock.systemUTC());
+        ScopeLimits limits = new ScopeLimits(scope.maxShardsPerIndex(), scope.maxReplicas(), scope.maxIndicesPerService());
         searchPort = deploy("elasticsearch", search.host(), search.port() == 0 ? -1 : search.port(), new ProxyHandler("elasticsearch", ErrorDialect.ELASTICSEARCH,
-                new SearchRoutePolicy(search.scope().enforce()), authenticator, UpstreamIdentity.forElasticsearch(search), searchUpstream,
-                metrics, audit, vertx, search.scope().maxBodySize().asLongValue()));
+                new SearchRoutePolicy(scope.enforce(), catalogs, contexts, limits), authenticator, searchIdentity, searchUpstream,
+                metrics, audit, vertx, scope.maxBodySize().asLongValue()));
 
         GatewayConfig.GraylogListener graylog = config.graylog();
         UpstreamClient graylogUpstream = new UpstreamClient(vertx, graylog);
@@ -85,6 +101,9 @@ public class ProxyListeners {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
+        if (catalogs != null) {
+            catalogs.stop();
+        }
         deployments.forEach(id -> vertx.undeploy(id));
         clients.values().forEach(UpstreamClient::close);
     }

@@ -64,17 +64,31 @@ final class UpstreamClient {
 
 
     private Future<HttpClientRequest> attempt(HttpMethod method, String uri, int first, int tried) {
-        Origin origin = origins.get((first + tried) % origins.size());
-        RequestOptions options = new RequestOptions()
+        return openAt((first + tried) % origins.size(), method, uri, idleTimeoutMillis).recover(failure -> tried + 1 < origins.size()
+                ? attempt(method, uri, first, tried + 1)
+                : Future.failedFuture(failure));
+    }
+
+    /** A request to the upstream URL at {@code index}, failing when it stays silent for {@code idleTimeoutMillis}. */
+    Future<HttpClientRequest> openAt(int index, HttpMethod method, String uri, long idleTimeoutMillis) {
+        Origin origin = origins.get(index);
+        return client.request(new RequestOptions()
                 .setMethod(method)
                 .setHost(origin.host())
                 .setPort(origin.port())
                 .setSsl(origin.ssl())
                 .setURI(origin.basePath() + uri)
-                .setIdleTimeout(idleTimeoutMillis);
-        return client.request(options).recover(failure -> tried + 1 < origins.size()
-                ? attempt(method, uri, first, tried + 1)
-                : Future.failedFuture(failure));
+                .setIdleTimeout(idleTimeoutMillis));
+    }
+
+    /** How long a request may wait on a silent upstream. */
+    long idleTimeoutMillis() {
+        return idleTimeoutMillis;
+    }
+
+    /** How many upstream URLs there are, each tried in turn. */
+    int size() {
+        return origins.size();
     }
 
     /** For readiness: each upstream URL and whether it answers HTTP at all (any status counts). */

@@ -1,11 +1,9 @@
 package io.logstokengateway.scope;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logstokengateway.scope.BodyRule.BodyVerdict;
-import io.logstokengateway.scope.IndexExpression.Item;
-import io.logstokengateway.scope.IndexExpression.Name;
-import io.logstokengateway.scope.IndexExpression.Wildcard;
 import io.logstokengateway.scope.IndexScoping.WriteTargets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Aliases a service manages over its own indices: both the alias and the indices it points at must lie within the
- * write patterns. An alias is a name other searches resolve, so one named outside them could slip this service's
+ * Aliases a service manages over its own indices: both the alias and the concrete indices it points at must lie
+ * within the write patterns (the indices of an action are forwarded as the concrete indices they reach). An alias is a name other searches resolve, so one named outside them could slip this service's
  * documents into another tenant's searches or catch its writes, and one pointing outside them would open another
  * tenant's indices under a name this service may read. A {@code filter} is checked like a search body (a terms
  * lookup in it runs on every search through the alias). Saved-objects migrations of Kibana and OpenSearch
@@ -42,14 +40,14 @@ final class AliasRules {
                 throw new ScopeRefusal("_aliases needs [actions] as a non-empty array");
             }
             list.forEach(action -> checkAction(action, scoping));
-            return new BodyVerdict.Accept(bytes);
+            return new BodyVerdict.Accept(JsonBodies.bytes(actions), null, ResponseRule.RELAY, true);
         }));
     }
 
     /** {@code PUT|POST /{index}/_alias/{name}}: one alias name, indices within the write patterns, optional body. */
     static Decision put(SearchApiRequest request, IndexScoping scoping) {
         List<String> targets = scoping.requireWritable(request.requiredIndex(), WriteTargets.PATTERNS);
-        requireAliasNames(request.endpoint().get(1), false, scoping);
+        scoping.requireAliasNames(request.segment(1), false);
         return new Decision.ForwardCheckedBody(request.pathAndQuery(targets), body -> JsonBodies.verdict(body, bytes -> {
             JsonBodies.optionalObject(bytes).ifPresent(definition -> checkDefinition(definition, scoping));
             return new BodyVerdict.Accept(bytes);
@@ -59,7 +57,7 @@ final class AliasRules {
     /** {@code DELETE /{index}/_alias/{names}}: names or wildcards, all within the write patterns. */
     static Decision delete(SearchApiRequest request, IndexScoping scoping) {
         List<String> targets = scoping.requireWritable(request.requiredIndex(), WriteTargets.PATTERNS);
-        requireAliasNames(request.endpoint().get(1), true, scoping);
+        scoping.requireAliasNames(request.segment(1), true);
         return new Decision.Forward(request.pathAndQuery(targets));
     }
 
@@ -74,7 +72,7 @@ final class AliasRules {
         Iterator<Map.Entry<String, JsonNode>> entries = object.fields();
         while (entries.hasNext()) {
             Map.Entry<String, JsonNode> entry = entries.next();
-            requireAliasNames(entry.getKey(), false, scoping);
+            scoping.requireAliasNames(entry.getKey(), false);
             if (!(entry.getValue() instanceof ObjectNode definition)) {
                 throw new ScopeRefusal("the alias [" + entry.getKey() + "] needs an object");
             }
@@ -98,7 +96,12 @@ final class AliasRules {
         // removing an index deletes it, which must be explicit as for DELETE /{index}
         WriteTargets targets = kind.equals("remove_index") ? WriteTargets.NAMES : WriteTargets.PATTERNS;
         // one expression, as Elasticsearch resolves the list: an exclusion may follow a wildcard given before it
-        scoping.requireWritable(IndexExpression.parse(String.join(",", indices)), targets);
+        List<String> concrete = scoping.requireWritable(IndexExpression.parse(String.join(",", indices)), targets);
+        if (!concrete.equals(indices)) { // a wildcard: forwarded as the concrete indices it reaches
+            ArrayNode array = JsonBodies.MAPPER.createArrayNode();
+            concrete.forEach(array::add);
+            fields.replace(fields.has("index") ? "index" : "indices", array);
+        }
         List<String> aliases = strings(fields, "alias", "aliases");
         if (kind.equals("remove_index")) {
             if (!aliases.isEmpty()) {
@@ -110,7 +113,7 @@ final class AliasRules {
             throw new ScopeRefusal("each _aliases [" + kind + "] action needs [alias] or [aliases]");
         }
         for (String alias : aliases) {
-            requireAliasNames(alias, kind.equals("remove"), scoping);
+            scoping.requireAliasNames(alias, kind.equals("remove"));
         }
         checkFilter(fields.get("filter"), scoping);
     }
@@ -123,20 +126,6 @@ final class AliasRules {
     private static void checkFilter(JsonNode filter, IndexScoping scoping) {
         if (filter != null) {
             new SearchBodyCheck(scoping).check(filter);
-        }
-    }
-
-    /** Alias names to create are plain names; names to remove may be wildcards. Both within the write patterns. */
-    private static void requireAliasNames(String text, boolean wildcardsAllowed, IndexScoping scoping) {
-        for (Item item : IndexExpression.parse(text).items()) {
-            boolean allowed = item instanceof Name || (wildcardsAllowed && item instanceof Wildcard);
-            if (!allowed) {
-                throw new ScopeRefusal("the alias name [" + item.text() + "] is not allowed here");
-            }
-            if (!IndexScoping.within(item.text(), scoping.writePatterns())) {
-                throw new ScopeRefusal("the alias [" + item.text()
-                        + "] is outside the names this token may manage (its write patterns)");
-            }
         }
     }
 

@@ -4,23 +4,35 @@ package io.logstokengateway.scope;
 @FunctionalInterface
 public interface BodyRule {
 
-    /** The body to forward (as received, or narrowed), or a refusal. Must not throw on malformed input: refuse it. */
+    /** What to do with this body. Must not throw on malformed input: refuse it. */
     BodyVerdict check(byte[] body);
 
     sealed interface BodyVerdict {
-        record Accept(byte[] body) implements BodyVerdict {
-        }
 
         /**
-         * Accept, but forward to this path and query instead of the decision's. Only an index-less search whose
-         * body turns out to search a point in time gets it: the decision's path was narrowed to the service's
-         * indices before the body was read, and Elasticsearch refuses a point-in-time search that names indices
-         * (the point in time carries its own).
+         * Forward this body (as received, or rewritten) to {@code pathAndQuery} (null: the decision's path), and
+         * treat the answer with {@code response}. {@code json}: the gateway wrote this body as JSON itself, so it is
+         * sent as {@code application/json} whatever the client declared.
          */
-        record AcceptWithPath(byte[] body, String pathAndQuery) implements BodyVerdict {
+        record Accept(byte[] body, String pathAndQuery, ResponseRule response, boolean json) implements BodyVerdict {
+            public Accept(byte[] body) {
+                this(body, null, ResponseRule.RELAY, false);
+            }
         }
 
-        record Deny(String reason) implements BodyVerdict {
+        /** Refuse, with the status of {@link Decision.Deny}. */
+        record Deny(int status, String reason) implements BodyVerdict {
+            public Deny(String reason) {
+                this(403, reason);
+            }
+        }
+
+        /** Answer without forwarding, as {@link Decision.Answer}. */
+        record Answer(int status, String body) implements BodyVerdict {
+        }
+
+        /** As {@link Decision.ReadCatalogAgain}: check again once the index catalog has been read anew. */
+        record ReadCatalogAgain() implements BodyVerdict {
         }
     }
 }

@@ -3,14 +3,16 @@ package io.logstokengateway.scope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logstokengateway.scope.BodyRule.BodyVerdict;
-import io.logstokengateway.scope.IndexScoping.WriteTargets;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@code _bulk}: each action line ({@code index}, {@code create}, {@code update}, {@code delete}) must write to one
- * index within the write patterns, named by its {@code _index} or else by the path. The document line after
+ * index within the write patterns (or an alias whose every index is), named by its {@code _index} or else by the
+ * path; the new indices among them must fit within the service's limit. The document line after
  * {@code index}, {@code create} and {@code update} is data and passes as it is. An action's {@code pipeline} is
  * refused: an ingest pipeline can rewrite a document's {@code _index}. The body is forwarded unchanged.
  */
@@ -29,12 +31,14 @@ final class BulkRule implements BodyRule {
     @Override
     public BodyVerdict check(byte[] body) {
         return JsonBodies.verdict(body, bytes -> {
-            checkActions(bytes, JsonBodies.lines(bytes));
+            Set<String> targets = new LinkedHashSet<>();
+            checkActions(bytes, JsonBodies.lines(bytes), targets);
+            scoping.requireWritableDocuments(targets);
             return new BodyVerdict.Accept(bytes);
         });
     }
 
-    private void checkActions(byte[] body, List<int[]> lines) {
+    private void checkActions(byte[] body, List<int[]> lines, Set<String> targets) {
         int i = 0;
         while (i < lines.size()) {
             int lineNumber = i + 1;
@@ -50,7 +54,7 @@ final class BulkRule implements BodyRule {
             if (!(entry.getValue() instanceof ObjectNode metadata)) {
                 throw new ScopeRefusal("bulk line " + lineNumber + " must hold an object for its action");
             }
-            checkTarget(metadata, lineNumber);
+            checkTarget(metadata, lineNumber).ifPresent(targets::add);
             i += ACTIONS_WITH_DOCUMENT.contains(type) ? 2 : 1;
             if (i > lines.size()) {
                 throw new ScopeRefusal("bulk line " + lineNumber + " has no document line after it");
@@ -58,7 +62,8 @@ final class BulkRule implements BodyRule {
         }
     }
 
-    private void checkTarget(ObjectNode metadata, int lineNumber) {
+    /** The action's own index, if it names one (else the path's applies). */
+    private Optional<String> checkTarget(ObjectNode metadata, int lineNumber) {
         if (metadata.has("pipeline")) {
             throw new ScopeRefusal("bulk line " + lineNumber + ": an ingest [pipeline] is not allowed through the gateway");
         }
@@ -70,11 +75,11 @@ final class BulkRule implements BodyRule {
             if (!pathHasIndex) {
                 throw new ScopeRefusal("bulk line " + lineNumber + " names no index and the path has none");
             }
-            return;
+            return Optional.empty();
         }
         if (!index.isTextual()) {
             throw new ScopeRefusal("bulk line " + lineNumber + ": [_index] must be a string");
         }
-        scoping.requireWritable(IndexExpression.parse(index.asText()), WriteTargets.ONE);
+        return Optional.of(index.asText());
     }
 }

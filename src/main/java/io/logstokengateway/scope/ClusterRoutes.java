@@ -9,8 +9,7 @@ import java.util.Set;
 
 /**
  * The cluster-level requests Grafana and Kibana need, none of which lists another tenant's indices: the root,
- * cluster health, node info, {@code _xpack}, {@code _license}, cluster settings, {@code _cat/health}, and the
- * continuation of scrolls, points in time and async searches (whose ids are unguessable and name their indices).
+ * cluster health, node info, {@code _xpack}, {@code _license}, cluster settings and {@code _cat/health}.
  */
 final class ClusterRoutes {
 
@@ -27,25 +26,17 @@ final class ClusterRoutes {
 
     static List<Route> routes() {
         return List.of(
-                route("GET", NONE, "", ClusterRoutes::asReceived),
-                route("GET", NONE, "_cluster/health", ClusterRoutes::clusterHealth),
-                route("GET", NONE, "_cluster/health/*", (request, scoping) -> new Decision.Forward(
+                route("GET", NONE, "", Parameters.NONE, ClusterRoutes::asReceived),
+                route("GET", NONE, "_cluster/health", Parameters.CLUSTER_HEALTH, ClusterRoutes::clusterHealth),
+                route("GET", NONE, "_cluster/health/*", Parameters.CLUSTER_HEALTH, (request, scoping) -> new Decision.Forward(
                         request.pathAndQueryWithSegment(2, scoping.narrowForRead(indexAt(request, 2))))),
-                route("GET", NONE, "_cluster/settings", ClusterRoutes::asReceived),
-                route("GET", NONE, "_nodes", ClusterRoutes::asReceived),
-                route("GET", NONE, "_nodes/*", ClusterRoutes::nodesInfo),
-                route("GET", NONE, "_nodes/*/*", ClusterRoutes::nodesInfo),
-                route("GET", NONE, "_xpack", ClusterRoutes::asReceived),
-                route("GET", NONE, "_license", ClusterRoutes::asReceived),
-                route("GET", NONE, "_cat/health", ClusterRoutes::asReceived),
-                route("GET POST", NONE, "_search/scroll", ClusterRoutes::asReceived),
-                route("GET POST", NONE, "_search/scroll/*", ClusterRoutes::asReceived),
-                route("DELETE", NONE, "_search/scroll", ClusterRoutes::closeContexts),
-                route("DELETE", NONE, "_search/scroll/*", ClusterRoutes::closeContexts),
-                route("DELETE", NONE, "_pit", ClusterRoutes::closeContexts),
-                route("DELETE", NONE, "_search/point_in_time", ClusterRoutes::closeContexts),
-                route("GET DELETE", NONE, "_async_search/*", ClusterRoutes::asReceived),
-                route("GET", NONE, "_async_search/status/*", ClusterRoutes::asReceived));
+                route("GET", NONE, "_cluster/settings", Parameters.CLUSTER_SETTINGS, ClusterRoutes::asReceived),
+                route("GET", NONE, "_nodes", Parameters.NODES_INFO, ClusterRoutes::asReceived),
+                route("GET", NONE, "_nodes/*", Parameters.NODES_INFO, ClusterRoutes::nodesInfo),
+                route("GET", NONE, "_nodes/*/*", Parameters.NODES_INFO, ClusterRoutes::nodesInfo),
+                route("GET", NONE, "_xpack", Parameters.XPACK, ClusterRoutes::asReceived),
+                route("GET", NONE, "_license", Parameters.LICENSE, ClusterRoutes::asReceived),
+                route("GET", NONE, "_cat/health", Parameters.CAT_HEALTH, ClusterRoutes::asReceived));
     }
 
     static Optional<IndexExpression> indexAt(SearchApiRequest request, int position) {
@@ -58,7 +49,7 @@ final class ClusterRoutes {
 
     /** Per-index health ({@code level=indices|shards}) would list every index, so it is narrowed to the service's. */
     private static Decision clusterHealth(SearchApiRequest request, IndexScoping scoping) {
-        boolean perIndex = request.query().values("level").stream().anyMatch(level -> !level.equals("cluster"));
+        boolean perIndex = request.query().value("level").filter(level -> !level.equals("cluster")).isPresent();
         if (!perIndex) {
             return asReceived(request, scoping);
         }
@@ -83,12 +74,4 @@ final class ClusterRoutes {
         return asReceived(request, scoping);
     }
 
-    private static Decision closeContexts(SearchApiRequest request, IndexScoping scoping) {
-        if (request.endpoint().size() == 3) {
-            SearchContextRule.refuseAll(request.segment(2));
-        }
-        request.query().values("scroll_id").forEach(SearchContextRule::refuseAll);
-        request.query().values("id").forEach(SearchContextRule::refuseAll);
-        return new Decision.ForwardCheckedBody(request.pathAndQuery(), SearchContextRule.refusingAll());
-    }
 }

@@ -3,18 +3,35 @@ package io.logstokengateway.scope;
 /** What the gateway does with one search API request, given who sends it. */
 public sealed interface Decision {
 
-    /** Forward, to this path and query (the request's own, or narrowed to the service's indices). */
-    record Forward(String pathAndQuery) implements Decision {
+    /** Forward, to this path and query (rebuilt from the gateway's own reading), and treat the answer so. */
+    record Forward(String pathAndQuery, ResponseRule response) implements Decision {
+        public Forward(String pathAndQuery) {
+            this(pathAndQuery, ResponseRule.RELAY);
+        }
     }
 
     /**
-     * Forward to this path and query once the body, read whole, has passed the rule (which may rewrite it, or, with
-     * {@link BodyRule.BodyVerdict.AcceptWithPath}, send it to another path).
+     * Read the body whole first; the rule accepts it (possibly rewritten, or to another path), refuses it, or answers
+     * for the upstream. The path and query are those of an accepted body unless the verdict says otherwise.
      */
     record ForwardCheckedBody(String pathAndQuery, BodyRule rule) implements Decision {
     }
 
-    /** Refuse with a 403 {@code security_exception}; the reason says what was refused and why. */
-    record Deny(String reason) implements Decision {
+    /** Refuse: 403 {@code security_exception} when it would reach beyond the service, 400 when it is malformed. */
+    record Deny(int status, String reason) implements Decision {
+        public Deny(String reason) {
+            this(403, reason);
+        }
+    }
+
+    /**
+     * Answer without forwarding, as the upstream answers the same request: a search context id that does not open
+     * (forged, altered, expired, another service's) is answered as one the upstream no longer holds.
+     */
+    record Answer(int status, String body) implements Decision {
+    }
+
+    /** The index catalog was read before the request arrived and does not know a name it uses: decide again on a new one. */
+    record ReadCatalogAgain() implements Decision {
     }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
  * (a pipeline can send documents to any index). So are mapping features that make stored queries or fields read
  * elsewhere ({@code percolator} fields, {@code lookup} runtime fields, {@code target_index}) and analysis files read
  * from the node ({@code synonyms_path} and the like). A template's index patterns must stay within the write patterns.
+ * Shards and replicas are bounded ({@link ScopeLimits}): one tenant must not use up the cluster's shard limit, which
+ * every tenant's index creation depends on; so is the upper bound of {@code auto_expand_replicas}.
  */
 final class IndexDefinitionRules {
 
@@ -39,7 +41,7 @@ final class IndexDefinitionRules {
     }
 
     private static void check(Kind kind, ObjectNode definition, IndexScoping scoping) {
-        refuseReachingSettings(definition, false);
+        refuseReachingSettings(definition, false, scoping.limits());
         switch (kind) {
             case CREATE_INDEX -> AliasRules.checkIndexAliases(definition.get("aliases"), scoping);
             case LEGACY_TEMPLATE -> refuseAliases(definition.get("aliases"));
@@ -55,16 +57,50 @@ final class IndexDefinitionRules {
         }
     }
 
+    private static void requireWithinCapacity(String key, String last, JsonNode value, ScopeLimits limits) {
+        switch (last) {
+            case "number_of_shards", "number_of_routing_shards" -> requireAtMost(key, value, limits.maxShardsPerIndex(), "shards");
+            case "number_of_replicas" -> requireAtMost(key, value, limits.maxReplicas(), "replicas");
+            case "auto_expand_replicas" -> {
+                // "0-1", "1-3", "0-all" or false: the upper bound is what it can take
+                String range = value.asText().strip();
+                if (!range.equals("false")) {
+                    int dash = range.indexOf('-');
+                    String upper = dash < 0 ? range : range.substring(dash + 1);
+                    if (upper.equals("all")) {
+                        throw new ScopeRefusal("the setting [" + key + "] may not expand to [all] nodes through the gateway");
+                    }
+                    requireAtMost(key, JsonBodies.MAPPER.getNodeFactory().textNode(upper), limits.maxReplicas(), "replicas");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void requireAtMost(String key, JsonNode value, int most, String what) {
+        long count;
+        try {
+            count = Long.parseLong(value.asText().strip());
+        } catch (NumberFormatException e) {
+            throw ScopeRefusal.malformed("the setting [" + key + "] must be a number");
+        }
+        if (count > most) {
+            throw new ScopeRefusal("the setting [" + key + "] asks for " + count + " " + what
+                    + "; an index may have at most " + most + " through the gateway");
+        }
+    }
+
     private static void refuseAliases(JsonNode aliases) {
         if (aliases != null && !(aliases.isObject() && aliases.isEmpty())) {
             throw new ScopeRefusal("aliases in templates are not allowed through the gateway; remove [aliases] from the body");
         }
     }
 
-    /** Pipelines, percolator and lookup fields, analysis files: nested or flat, anywhere in the body. */
-    private static void refuseReachingSettings(JsonNode node, boolean inAnalysis) {
+    /** Pipelines, percolator and lookup fields, analysis files, shard counts: nested or flat, anywhere in the body. */
+    private static void refuseReachingSettings(JsonNode node, boolean inAnalysis, ScopeLimits limits) {
         if (node.isArray()) {
-            node.forEach(element -> refuseReachingSettings(element, inAnalysis));
+            node.forEach(element -> refuseReachingSettings(element, inAnalysis, limits));
             return;
         }
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
@@ -81,7 +117,10 @@ final class IndexDefinitionRules {
             if (last.equals("type") && (value.asText().equals("percolator") || value.asText().equals("lookup"))) {
                 throw new ScopeRefusal("[" + value.asText() + "] fields are not allowed through the gateway");
             }
-            refuseReachingSettings(value, analysis);
+            if (value.isValueNode()) {
+                requireWithinCapacity(key, last, value, limits);
+            }
+            refuseReachingSettings(value, analysis, limits);
         }
     }
 

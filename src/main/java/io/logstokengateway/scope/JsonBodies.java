@@ -25,7 +25,7 @@ import java.util.function.Function;
  */
 final class JsonBodies {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -33,12 +33,17 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
-    /** Runs a check, turning a refusal (or any malformed input it met) into a verdict; never throws. */
+    /**
+     * Runs a check, turning a refusal (or any malformed input it met) into a verdict, and a name the catalog does
+     * not know into a request to check again on a newer one; never throws.
+     */
     static BodyRule.BodyVerdict verdict(byte[] body, Function<byte[], BodyRule.BodyVerdict> check) {
         try {
             return check.apply(body == null ? new byte[0] : body);
         } catch (ScopeRefusal refusal) {
-            return new BodyRule.BodyVerdict.Deny(refusal.getMessage());
+            return new BodyRule.BodyVerdict.Deny(refusal.status(), refusal.getMessage());
+        } catch (IndexScoping.CatalogTooOld tooOld) {
+            return new BodyRule.BodyVerdict.ReadCatalogAgain();
         }
     }
 
@@ -100,6 +105,11 @@ final class JsonBodies {
             }
         }
         return true;
+    }
+
+    /** The JSON text of {@code node}, as bytes. */
+    static byte[] bytes(JsonNode node) {
+        return write(node).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static String write(JsonNode node) {

@@ -53,6 +53,24 @@ public final class PercentEncoding {
         return out.toString();
     }
 
+    /**
+     * Encodes one path segment: unreserved characters, {@code *}, {@code ,} and {@code :} as they are (Elasticsearch
+     * splits lists on the comma after decoding, so a raw comma and {@code %2C} mean the same), everything else
+     * percent-encoded.
+     */
+    public static String encodeSegment(String segment) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (isUnreserved(c) || c == '*' || c == ',' || c == ':') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xF));
+            }
+        }
+        return out.toString();
+    }
+
     private static boolean isUnreserved(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '-' || c == '.' || c == '_' || c == '~';
@@ -68,19 +86,19 @@ public final class PercentEncoding {
             char c = raw.charAt(i);
             if (c == '%') {
                 if (i + 2 >= raw.length()) {
-                    throw new ScopeRefusal("the request URI has an incomplete percent-escape");
+                    throw ScopeRefusal.malformed("the request URI has an incomplete percent-escape");
                 }
                 int high = Character.digit(raw.charAt(i + 1), 16);
                 int low = Character.digit(raw.charAt(i + 2), 16);
                 if (high < 0 || low < 0) {
-                    throw new ScopeRefusal("the request URI has an invalid percent-escape");
+                    throw ScopeRefusal.malformed("the request URI has an invalid percent-escape");
                 }
                 bytes.write(high << 4 | low);
                 i += 2;
             } else if (c == '+' && plusIsSpace) {
                 bytes.write(' ');
             } else if (c <= 0x20 || c >= 0x7F || c == '#' || (!plusIsSpace && isAmbiguousInPath(c))) {
-                throw new ScopeRefusal("the request URI has a character that must be percent-encoded");
+                throw ScopeRefusal.malformed("the request URI has a character that must be percent-encoded");
             } else {
                 bytes.write(c);
             }
@@ -93,12 +111,12 @@ public final class PercentEncoding {
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new ScopeRefusal("the request URI is not valid UTF-8 once decoded");
+            throw ScopeRefusal.malformed("the request URI is not valid UTF-8 once decoded");
         }
         for (int i = 0; i < decoded.length(); i++) {
             char c = decoded.charAt(i);
             if (c < 0x20 || c == 0x7F) {
-                throw new ScopeRefusal("the request URI decodes to a control character");
+                throw ScopeRefusal.malformed("the request URI decodes to a control character");
             }
         }
         return decoded;

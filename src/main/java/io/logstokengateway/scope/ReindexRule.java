@@ -1,14 +1,19 @@
 package io.logstokengateway.scope;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logstokengateway.scope.BodyRule.BodyVerdict;
 import io.logstokengateway.scope.IndexScoping.WriteTargets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code _reindex}: the source must be readable, the destination writable. Refused: a remote source (another
- * cluster), a destination {@code pipeline} and a {@code script}, both of which can set {@code _index} to anything.
+ * {@code _reindex}: the source must be readable (it is forwarded as the concrete indices it reaches), the
+ * destination writable. Refused: a remote source (another cluster), a destination {@code pipeline} and a
+ * {@code script}, both of which can set {@code _index} to anything.
  */
 final class ReindexRule implements BodyRule {
 
@@ -30,7 +35,7 @@ final class ReindexRule implements BodyRule {
             reindex.fieldNames().forEachRemaining(ReindexRule::requireKnownField);
             checkSource(reindex.get("source"));
             checkDestination(reindex.get("dest"));
-            return new BodyVerdict.Accept(bytes);
+            return new BodyVerdict.Accept(JsonBodies.bytes(reindex), null, ResponseRule.RELAY, true);
         });
     }
 
@@ -50,8 +55,30 @@ final class ReindexRule implements BodyRule {
         if (object.has("remote")) {
             throw new ScopeRefusal("a remote _reindex source is not allowed through the gateway");
         }
-        // the source's index (string or array) and its query are both checked as a search body
-        searchCheck.check(object);
+        JsonNode index = object.get("index");
+        List<String> names = new ArrayList<>();
+        if (index.isTextual()) {
+            names.add(index.asText());
+        } else {
+            for (JsonNode element : index) {
+                if (!element.isTextual()) {
+                    throw new ScopeRefusal("[source.index] must hold strings");
+                }
+                names.add(element.asText());
+            }
+        }
+        if (names.isEmpty()) {
+            throw new ScopeRefusal("an empty [source.index] means every index; name them instead");
+        }
+        ObjectNode rest = object.deepCopy();
+        rest.remove("index");
+        searchCheck.check(rest); // the query, and any index it refers to
+        List<String> concrete = scoping.narrowForRead(Optional.of(IndexExpression.parse(String.join(",", names))));
+        if (!concrete.equals(names)) { // wildcards or aliases: forwarded as the concrete indices they reach
+            ArrayNode array = JsonBodies.MAPPER.createArrayNode();
+            concrete.forEach(array::add);
+            object.replace("index", array);
+        }
     }
 
     private void checkDestination(JsonNode dest) {

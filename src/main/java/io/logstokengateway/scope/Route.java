@@ -1,13 +1,16 @@
 package io.logstokengateway.scope;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One request shape the gateway knows: methods, whether an index expression leads the path, and the endpoint
- * segments after it, matched raw as Elasticsearch matches them ({@code *} stands for any one segment).
+ * One request shape the gateway knows: methods, whether an index expression leads the path, the endpoint segments
+ * after it, matched raw as Elasticsearch matches them ({@code *} stands for any one segment), and the query
+ * parameters it takes. A parameter the route does not list is refused, as the upstream refuses one it does not know:
+ * the gateway forwards only what it understands.
  */
-record Route(Set<String> methods, IndexPart index, List<String> endpoint, Handler handler) {
+record Route(Set<String> methods, IndexPart index, List<String> endpoint, Set<String> parameters, Handler handler) {
 
     /** Whether the path starts with an index expression. */
     enum IndexPart {
@@ -23,12 +26,18 @@ record Route(Set<String> methods, IndexPart index, List<String> endpoint, Handle
     Route {
         methods = Set.copyOf(methods);
         endpoint = List.copyOf(endpoint);
+        Set<String> all = new HashSet<>(parameters);
+        all.addAll(Parameters.COMMON);
+        parameters = Set.copyOf(all);
     }
 
-    /** {@code route("GET POST", OPTIONAL, "_mapping/field/*", handler)}; {@code GET} covers {@code HEAD}. */
-    static Route route(String methods, IndexPart index, String endpoint, Handler handler) {
+    /**
+     * {@code route("GET POST", OPTIONAL, "_mapping/field/*", Parameters.GET_FIELD_MAPPING, handler)}; {@code GET} covers
+     * {@code HEAD}; the parameters every request takes ({@link Parameters#COMMON}) are added.
+     */
+    static Route route(String methods, IndexPart index, String endpoint, Set<String> parameters, Handler handler) {
         return new Route(Set.of(methods.split(" ")), index,
-                endpoint.isEmpty() ? List.of() : List.of(endpoint.split("/")), handler);
+                endpoint.isEmpty() ? List.of() : List.of(endpoint.split("/")), parameters, handler);
     }
 
     boolean matches(SearchApiRequest request) {

@@ -7,18 +7,19 @@ import java.util.Optional;
 /**
  * A search API request as Elasticsearch routes it: the raw path is split on {@code /}, literal route segments are
  * compared raw ({@code /%5Fsearch} is not {@code /_search}), and each parameter segment is decoded on its own. The
- * first segment is the index expression unless it is an API keyword.
+ * first segment is the index expression unless it is an API keyword. What is forwarded is rebuilt from this reading
+ * ({@link #pathAndQuery()}): every segment re-encoded from its decoded form, the query re-encoded from its
+ * parameters.
  *
  * @param method      upper-case HTTP method, {@code HEAD} already mapped to {@code GET}
  * @param rawPath     the path as received, for messages
  * @param index       the parsed index expression of the first segment, if the path has one
- * @param rawEndpoint the segments after the index (or all of them), as received
+ * @param rawEndpoint the segments after the index (or all of them), as received: what routes match
  * @param endpoint    the same segments, decoded
  * @param query       the decoded query parameters
- * @param rawQuery    the query string as received, forwarded unchanged
  */
 record SearchApiRequest(String method, String rawPath, Optional<IndexExpression> index, List<String> rawEndpoint,
-        List<String> endpoint, QueryParameters query, String rawQuery) {
+        List<String> endpoint, QueryParameters query) {
 
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE");
 
@@ -33,7 +34,7 @@ record SearchApiRequest(String method, String rawPath, Optional<IndexExpression>
             throw new ScopeRefusal("the HTTP method [" + method + "] is not allowed through the gateway");
         }
         if (rawPath == null || !rawPath.startsWith("/")) {
-            throw new ScopeRefusal("the request path must start with [/]");
+            throw ScopeRefusal.malformed("the request path must start with [/]");
         }
         List<String> raw = segments(rawPath);
         List<String> decoded = new ArrayList<>();
@@ -46,8 +47,7 @@ record SearchApiRequest(String method, String rawPath, Optional<IndexExpression>
             raw = raw.subList(1, raw.size());
             decoded = decoded.subList(1, decoded.size());
         }
-        return new SearchApiRequest(normalisedMethod, rawPath, index, raw, decoded, QueryParameters.parse(rawQuery),
-                rawQuery == null ? "" : rawQuery);
+        return new SearchApiRequest(normalisedMethod, rawPath, index, raw, decoded, QueryParameters.parse(rawQuery));
     }
 
     /**
@@ -70,7 +70,7 @@ record SearchApiRequest(String method, String rawPath, Optional<IndexExpression>
         }
         List<String> segments = List.of(trimmed.substring(1).split("/", -1));
         if (segments.contains("")) {
-            throw new ScopeRefusal("the request path [" + rawPath + "] has an empty segment");
+            throw ScopeRefusal.malformed("the request path [" + rawPath + "] has an empty segment");
         }
         return segments;
     }
@@ -85,35 +85,50 @@ record SearchApiRequest(String method, String rawPath, Optional<IndexExpression>
         return index.orElseThrow(() -> new ScopeRefusal("this request needs an index"));
     }
 
-    /** This request's own path and query, rebuilt from what was checked. */
-    String pathAndQuery() {
-        return index.map(expression -> pathAndQuery(expression.items().stream().map(IndexExpression.Item::text).toList()))
-                .orElseGet(() -> withQuery(join(rawEndpoint)));
+    /** The same request with other query parameters. */
+    SearchApiRequest withQuery(QueryParameters parameters) {
+        return new SearchApiRequest(method, rawPath, index, rawEndpoint, endpoint, parameters);
     }
 
-    /** The path with these index items in front of the endpoint, and the query string as received. */
+    /** This request's own path and query, rebuilt from what was read. */
+    String pathAndQuery() {
+        return index.map(expression -> pathAndQuery(expression.items().stream().map(IndexExpression.Item::text).toList()))
+                .orElseGet(() -> withQuery(join(endpoint)));
+    }
+
+    /** The path with these index items in front of the endpoint. */
     String pathAndQuery(List<String> indexItems) {
         List<String> segments = new ArrayList<>();
         segments.add(PercentEncoding.encodeIndexList(indexItems));
-        segments.addAll(rawEndpoint);
-        return withQuery(join(segments));
+        segments.addAll(encoded(endpoint));
+        return withQuery("/" + String.join("/", segments));
     }
 
     /** The endpoint with its segment at {@code position} replaced by these index items (for {@code _cat/indices/x}). */
     String pathAndQueryWithSegment(int position, List<String> indexItems) {
-        List<String> segments = new ArrayList<>(rawEndpoint.subList(0, Math.min(position, rawEndpoint.size())));
+        List<String> segments = new ArrayList<>(encoded(endpoint.subList(0, Math.min(position, endpoint.size()))));
         segments.add(PercentEncoding.encodeIndexList(indexItems));
-        if (position + 1 < rawEndpoint.size()) {
-            segments.addAll(rawEndpoint.subList(position + 1, rawEndpoint.size()));
+        if (position + 1 < endpoint.size()) {
+            segments.addAll(encoded(endpoint.subList(position + 1, endpoint.size())));
         }
-        return withQuery(join(segments));
+        return withQuery("/" + String.join("/", segments));
     }
 
-    private static String join(List<String> segments) {
-        return "/" + String.join("/", segments);
+    /** The endpoint without its segments from {@code position} on (an id moved into the body). */
+    String pathAndQueryUpTo(int position) {
+        return withQuery(join(endpoint.subList(0, Math.min(position, endpoint.size()))));
+    }
+
+    private static List<String> encoded(List<String> decoded) {
+        return decoded.stream().map(PercentEncoding::encodeSegment).toList();
+    }
+
+    private static String join(List<String> decoded) {
+        return "/" + String.join("/", encoded(decoded));
     }
 
     private String withQuery(String path) {
-        return rawQuery.isEmpty() ? path : path + "?" + rawQuery;
+        String encoded = query.encode();
+        return encoded.isEmpty() ? path : path + "?" + encoded;
     }
 }

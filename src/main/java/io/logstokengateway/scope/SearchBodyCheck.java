@@ -105,7 +105,7 @@ final class SearchBodyCheck {
             if (!entry.isObject()) {
                 throw new ScopeRefusal("[indices_boost] must hold objects");
             }
-            entry.fieldNames().forEachRemaining(name -> scoping.requireReadable(IndexExpression.parse(name)));
+            entry.fieldNames().forEachRemaining(name -> scoping.requireReadableNames(IndexExpression.parse(name)));
         }
     }
 

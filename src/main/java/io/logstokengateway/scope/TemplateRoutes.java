@@ -18,18 +18,21 @@ final class TemplateRoutes {
 
     static List<Route> routes() {
         return List.of(
-                route("GET", NONE, "_index_template", TemplateRoutes::listOnePattern),
-                route("GET", NONE, "_component_template", TemplateRoutes::listOnePattern),
-                route("GET", NONE, "_template", (request, scoping) -> new Decision.Forward(
+                route("GET", NONE, "_index_template", Parameters.GET_INDEX_TEMPLATE, TemplateRoutes::listOnePattern),
+                route("GET", NONE, "_component_template", Parameters.GET_INDEX_TEMPLATE, TemplateRoutes::listOnePattern),
+                route("GET", NONE, "_template", Parameters.GET_TEMPLATE, (request, scoping) -> new Decision.Forward(
                         request.pathAndQueryWithSegment(1, scoping.writePatterns()))),
-                route("GET DELETE", NONE, "_index_template/*", TemplateRoutes::named),
-                route("GET DELETE", NONE, "_component_template/*", TemplateRoutes::named),
-                route("GET DELETE", NONE, "_template/*", TemplateRoutes::named),
-                route("PUT POST", NONE, "_index_template/*", (request, scoping) ->
+                route("GET", NONE, "_index_template/*", Parameters.GET_INDEX_TEMPLATE, TemplateRoutes::named),
+                route("GET", NONE, "_component_template/*", Parameters.GET_INDEX_TEMPLATE, TemplateRoutes::named),
+                route("GET", NONE, "_template/*", Parameters.GET_TEMPLATE, TemplateRoutes::named),
+                route("DELETE", NONE, "_index_template/*", Parameters.DELETE_TEMPLATE, TemplateRoutes::named),
+                route("DELETE", NONE, "_component_template/*", Parameters.DELETE_TEMPLATE, TemplateRoutes::named),
+                route("DELETE", NONE, "_template/*", Parameters.DELETE_TEMPLATE, TemplateRoutes::named),
+                route("PUT POST", NONE, "_index_template/*", Parameters.PUT_INDEX_TEMPLATE, (request, scoping) ->
                         put(request, scoping, Kind.INDEX_TEMPLATE)),
-                route("PUT POST", NONE, "_component_template/*", (request, scoping) ->
+                route("PUT POST", NONE, "_component_template/*", Parameters.PUT_COMPONENT_TEMPLATE, (request, scoping) ->
                         put(request, scoping, Kind.COMPONENT_TEMPLATE)),
-                route("PUT POST", NONE, "_template/*", (request, scoping) ->
+                route("PUT POST", NONE, "_template/*", Parameters.PUT_TEMPLATE, (request, scoping) ->
                         put(request, scoping, Kind.LEGACY_TEMPLATE)));
     }
 

@@ -10,10 +10,11 @@ import io.logstokengateway.scope.IndexScoping.WriteTargets;
 import java.util.List;
 
 /**
- * Writes, only within the write patterns and never narrowed: a write names its targets. Document writes, bulk
- * defaults and new indices take one index; index deletion takes explicit names; operations over existing indices
- * (refresh, flush, mappings, settings, delete and update by query) also take wildcards that stay within the write
- * patterns. Aliases are managed within the write patterns ({@link AliasRules}).
+ * Writes, only within the write patterns: a write names its targets. Document writes, bulk defaults and new
+ * indices take one index (or an alias whose every index is within the write patterns); index deletion takes
+ * explicit names; operations over existing indices (refresh, flush, mappings, settings, delete and update by query)
+ * also take wildcards, forwarded as the concrete indices they reach. Aliases are managed within the write patterns
+ * ({@link AliasRules}); new indices count against the service's limit and respect the shard and replica limits.
  */
 final class WriteRoutes {
 
@@ -22,29 +23,30 @@ final class WriteRoutes {
 
     static List<Route> routes() {
         return List.of(
-                route("POST", REQUIRED, "_doc", WriteRoutes::oneIndex),
-                route("PUT POST", REQUIRED, "_doc/*", WriteRoutes::oneIndex),
-                route("PUT POST", REQUIRED, "_create/*", WriteRoutes::oneIndex),
-                route("POST", REQUIRED, "_update/*", WriteRoutes::oneIndex),
-                route("DELETE", REQUIRED, "_doc/*", WriteRoutes::oneIndex),
-                route("PUT POST", OPTIONAL, "_bulk", WriteRoutes::bulk),
-                route("PUT", REQUIRED, "", WriteRoutes::createIndex),
-                route("DELETE", REQUIRED, "", (request, scoping) -> forwardWritable(request, scoping, WriteTargets.NAMES)),
-                route("PUT POST", REQUIRED, "_mapping", (request, scoping) -> checkedWritable(request, scoping,
-                        IndexDefinitionRules.of(Kind.MAPPING, scoping))),
-                route("PUT", REQUIRED, "_settings", (request, scoping) -> checkedWritable(request, scoping,
-                        IndexDefinitionRules.of(Kind.SETTINGS, scoping))),
-                route("GET POST", REQUIRED, "_refresh", WriteRoutes::patterns),
-                route("GET POST", REQUIRED, "_flush", WriteRoutes::patterns),
-                route("POST", REQUIRED, "_delete_by_query", WriteRoutes::byQuery),
-                route("POST", REQUIRED, "_update_by_query", WriteRoutes::byQuery),
-                route("POST", NONE, "_reindex", (request, scoping) ->
+                route("POST", REQUIRED, "_doc", Parameters.INDEX_DOCUMENT, WriteRoutes::oneIndex),
+                route("PUT POST", REQUIRED, "_doc/*", Parameters.INDEX_DOCUMENT, WriteRoutes::oneIndex),
+                route("PUT POST", REQUIRED, "_create/*", Parameters.CREATE_DOCUMENT, WriteRoutes::oneIndex),
+                route("POST", REQUIRED, "_update/*", Parameters.UPDATE_DOCUMENT, WriteRoutes::oneIndex),
+                route("DELETE", REQUIRED, "_doc/*", Parameters.DELETE_DOCUMENT, WriteRoutes::oneIndex),
+                route("PUT POST", OPTIONAL, "_bulk", Parameters.BULK, WriteRoutes::bulk),
+                route("PUT", REQUIRED, "", Parameters.CREATE_INDEX, WriteRoutes::createIndex),
+                route("DELETE", REQUIRED, "", Parameters.DELETE_INDEX, (request, scoping) ->
+                        forwardWritable(request, scoping, WriteTargets.NAMES)),
+                route("PUT POST", REQUIRED, "_mapping", Parameters.PUT_MAPPING, (request, scoping) ->
+                        checkedWritable(request, scoping, IndexDefinitionRules.of(Kind.MAPPING, scoping))),
+                route("PUT", REQUIRED, "_settings", Parameters.PUT_SETTINGS, (request, scoping) ->
+                        checkedWritable(request, scoping, IndexDefinitionRules.of(Kind.SETTINGS, scoping))),
+                route("GET POST", REQUIRED, "_refresh", Parameters.REFRESH, WriteRoutes::patterns),
+                route("GET POST", REQUIRED, "_flush", Parameters.FLUSH, WriteRoutes::patterns),
+                route("POST", REQUIRED, "_delete_by_query", Parameters.DELETE_BY_QUERY, WriteRoutes::byQuery),
+                route("POST", REQUIRED, "_update_by_query", Parameters.UPDATE_BY_QUERY, WriteRoutes::byQuery),
+                route("POST", NONE, "_reindex", Parameters.REINDEX, (request, scoping) ->
                         new Decision.ForwardCheckedBody(request.pathAndQuery(), new ReindexRule(scoping))),
-                route("POST", NONE, "_aliases", AliasRules::actions),
-                route("PUT POST", REQUIRED, "_alias/*", AliasRules::put),
-                route("PUT POST", REQUIRED, "_aliases/*", AliasRules::put),
-                route("DELETE", REQUIRED, "_alias/*", AliasRules::delete),
-                route("DELETE", REQUIRED, "_aliases/*", AliasRules::delete));
+                route("POST", NONE, "_aliases", Parameters.ALIASES, AliasRules::actions),
+                route("PUT POST", REQUIRED, "_alias/*", Parameters.ALIASES, AliasRules::put),
+                route("PUT POST", REQUIRED, "_aliases/*", Parameters.ALIASES, AliasRules::put),
+                route("DELETE", REQUIRED, "_alias/*", Parameters.ALIASES, AliasRules::delete),
+                route("DELETE", REQUIRED, "_aliases/*", Parameters.ALIASES, AliasRules::delete));
     }
 
     private static Decision oneIndex(SearchApiRequest request, IndexScoping scoping) {

@@ -4,6 +4,7 @@ import static io.logstokengateway.scope.ScopeCase.bodyDenied;
 import static io.logstokengateway.scope.ScopeCase.checked;
 import static io.logstokengateway.scope.ScopeCase.deny;
 import static io.logstokengateway.scope.ScopeCase.forward;
+import static io.logstokengateway.scope.ScopeCase.rewritten;
 import static io.logstokengateway.scope.ScopeRulesTest.A;
 
 import java.util.stream.Stream;
@@ -32,10 +33,17 @@ class ScopeAliasesTest {
                         "/_aliases"),
                 checked("POST", "/_aliases", actions("{\"remove\":{\"index\":\"logs-aa-00001-i-kibana_1\",\"alias\":\"logs-aa-00001-i-kibana\"}}",
                         "{\"add\":{\"index\":\"logs-aa-00001-i-kibana_2\",\"alias\":\"logs-aa-00001-i-kibana\"}}"), "/_aliases"),
-                checked("POST", "/_aliases", actions("{\"add\":{\"indices\":[\"logs-aa-00001-i-2026.*\",\"-logs-aa-00001-i-2026.01\"],"
-                        + "\"aliases\":[\"logs-aa-00001-i-year\"],\"is_write_index\":false}}"), "/_aliases"),
-                checked("POST", "/_aliases", actions("{\"remove\":{\"index\":\"logs-aa-00001-i-*\",\"alias\":\"logs-aa-00001-i-old*\"}}"),
-                        "/_aliases"),
+                // wildcards become the concrete indices they reach (none here: no index of 2026 exists)
+                rewritten("POST", "/_aliases", actions("{\"add\":{\"indices\":[\"logs-aa-00001-i-2026.*\",\"-logs-aa-00001-i-2026.01\"],"
+                        + "\"aliases\":[\"logs-aa-00001-i-year\"],\"is_write_index\":false}}"), "/_aliases",
+                        actions("{\"add\":{\"indices\":[\"" + IndexScoping.NOTHING + "\"],"
+                        + "\"aliases\":[\"logs-aa-00001-i-year\"],\"is_write_index\":false}}")),
+                rewritten("POST", "/_aliases", actions("{\"remove\":{\"index\":\"logs-aa-00001-i-*\",\"alias\":\"logs-aa-00001-i-old*\"}}"),
+                        "/_aliases", actions("{\"remove\":{\"index\":[\"logs-aa-00001-i-app\",\"logs-aa-00001-i-web\"],"
+                        + "\"alias\":\"logs-aa-00001-i-old*\"}}")),
+                rewritten("POST", "/_aliases", actions("{\"add\":{\"index\":\"logs-*\",\"alias\":\"logs-aa-00001-i-all\"}}"),
+                        "/_aliases", actions("{\"add\":{\"index\":[\"logs-aa-00001-i-app\",\"logs-aa-00001-i-web\"],"
+                        + "\"alias\":\"logs-aa-00001-i-all\"}}")),
                 checked("POST", "/_aliases", actions("{\"remove_index\":{\"index\":\"logs-aa-00001-i-tmp\"}}"), "/_aliases"),
                 checked("POST", "/_aliases", actions("{\"add\":{\"index\":\"logs-aa-00001-i-x\",\"alias\":\"logs-aa-00001-i-errors\","
                         + "\"filter\":{\"term\":{\"level\":\"ERROR\"}}}}"), "/_aliases"),
@@ -45,7 +53,10 @@ class ScopeAliasesTest {
                 bodyDenied("POST", "/_aliases", actions("{\"add\":{\"index\":\"logs-aa-00001-i-x\",\"alias\":\"logs-aa-000010-i-x\"}}"), MANAGE),
                 bodyDenied("POST", "/_aliases", actions("{\"add\":{\"index\":\"logs-bb-00002-i-x\",\"alias\":\"logs-aa-00001-i-stolen\"}}"), MAY_WRITE),
                 bodyDenied("POST", "/_aliases", actions("{\"add\":{\"index\":\"logs-aa-00001-a-shared\",\"alias\":\"logs-aa-00001-i-s\"}}"), MAY_WRITE),
-                bodyDenied("POST", "/_aliases", actions("{\"add\":{\"index\":\"logs-*\",\"alias\":\"logs-aa-00001-i-all\"}}"), MAY_WRITE),
+                bodyDenied("POST", "/_aliases", actions("{\"add\":{\"index\":\"logs-bb-*\",\"alias\":\"logs-aa-00001-i-all\"}}"), "matches no index"),
+                // an existing alias within the write patterns that leads to another tenant's index is not a way in
+                bodyDenied("POST", "/_aliases", actions("{\"add\":{\"index\":\"logs-aa-00001-i-app\",\"alias\":\"logs-aa-00001-i-mine\"}}",
+                        "{\"remove\":{\"index\":\"logs-aa-00001-a-evil\",\"alias\":\"logs-aa-00001-i-mine\"}}"), MAY_WRITE),
                 bodyDenied("POST", "/_aliases", actions("{\"add\":{\"index\":\"_all\",\"alias\":\"logs-aa-00001-i-all\"}}"), "must name its indices"),
                 bodyDenied("POST", "/_aliases", actions("{\"add\":{\"indices\":[\"logs-aa-00001-i-x\",\"logs-bb-00002-i-x\"],"
                         + "\"alias\":\"logs-aa-00001-i-two\"}}"), MAY_WRITE),
@@ -76,7 +87,7 @@ class ScopeAliasesTest {
                 // the path forms
                 checked("PUT", "/logs-aa-00001-i-x/_alias/logs-aa-00001-i-current", "", "/logs-aa-00001-i-x/_alias/logs-aa-00001-i-current"),
                 checked("POST", "/logs-aa-00001-i-*/_aliases/logs-aa-00001-i-all", "{\"is_write_index\":false}",
-                        "/logs-aa-00001-i-*/_aliases/logs-aa-00001-i-all"),
+                        "/logs-aa-00001-i-app,logs-aa-00001-i-web/_aliases/logs-aa-00001-i-all"),
                 bodyDenied("PUT", "/logs-aa-00001-i-x/_alias/logs-aa-00001-i-f", "{\"filter\":{\"more_like_this\":{\"like\":"
                         + "[{\"_index\":\"logs-bb-00002-i-x\",\"_id\":\"1\"}]}}}", "logs-bb-00002-i-x"),
                 bodyDenied("PUT", "/logs-aa-00001-i-x/_alias/logs-aa-00001-i-y", "{\"routing\":\"1\",\"other\":true}", "[other]"),
@@ -85,7 +96,8 @@ class ScopeAliasesTest {
                 deny("PUT", "/_all/_alias/logs-aa-00001-i-all", "must name its indices"),
                 deny("PUT", "/_alias/logs-aa-00001-i-x", "is not allowed"),
                 forward("DELETE", "/logs-aa-00001-i-x/_alias/logs-aa-00001-i-current", "/logs-aa-00001-i-x/_alias/logs-aa-00001-i-current"),
-                forward("DELETE", "/logs-aa-00001-i-*/_aliases/logs-aa-00001-i-old*", "/logs-aa-00001-i-*/_aliases/logs-aa-00001-i-old*"),
+                forward("DELETE", "/logs-aa-00001-i-*/_aliases/logs-aa-00001-i-old*",
+                        "/logs-aa-00001-i-app,logs-aa-00001-i-web/_aliases/logs-aa-00001-i-old*"),
                 deny("DELETE", "/logs-aa-00001-i-x/_alias/logs-aa-00001-a-mine", MANAGE),
                 deny("DELETE", "/logs-aa-00001-i-x/_alias/*", MANAGE),
                 deny("DELETE", "/_all/_alias/*", "must name its indices"));

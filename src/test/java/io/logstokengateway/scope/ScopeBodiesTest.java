@@ -10,6 +10,7 @@ import static io.logstokengateway.scope.ScopeRulesTest.A;
 import static io.logstokengateway.scope.ScopeRulesTest.OUTSIDE;
 import static io.logstokengateway.scope.ScopeRulesTest.READ_A;
 
+import io.logstokengateway.crypto.SearchContextSeal.Kind;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,7 +20,8 @@ class ScopeBodiesTest {
 
     private static final String MAY_WRITE = "is outside the indices this token may write";
     private static final String SEARCH = "{\"query\":{\"match_all\":{}}}";
-    private static final String NARROWED_HEADER = "{\"index\":[\"logs-aa-00001-a-*\",\"logs-aa-00001-i-*\"]}";
+    private static final String NARROWED_HEADER = "{\"index\":[\"logs-aa-00001-i-app\",\"logs-aa-00001-i-web\"]}";
+    private static final String PIT = ScopeFixtures.sealed(Kind.POINT_IN_TIME, "46ToAwMD");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
@@ -38,7 +40,7 @@ class ScopeBodiesTest {
                         ndjson("{\"search_type\":\"query_then_fetch\",\"ignore_unavailable\":true,"
                                 + "\"index\":[\"logs-aa-00001-a-2024.01.01\",\"logs-aa-00001-a-2024.01.02\"]}", SEARCH)),
                 rewritten("POST", "/_msearch", ndjson("{\"index\":[\"logs-aa-00001-a-x\",\"logs-aa-00001-i-*\"]}", SEARCH),
-                        "/_msearch", ndjson("{\"index\":[\"logs-aa-00001-a-x\",\"logs-aa-00001-i-*\"]}", SEARCH)),
+                        "/_msearch", ndjson("{\"index\":[\"logs-aa-00001-a-x\",\"logs-aa-00001-i-app\",\"logs-aa-00001-i-web\"]}", SEARCH)),
                 rewritten("POST", "/_msearch", ndjson("{}", SEARCH), "/_msearch", ndjson(NARROWED_HEADER, SEARCH)),
                 rewritten("POST", "/_msearch", ndjson("{\"index\":\"logs-*\"}", SEARCH), "/_msearch",
                         ndjson(NARROWED_HEADER, SEARCH)),
@@ -48,11 +50,11 @@ class ScopeBodiesTest {
                         ndjson(NARROWED_HEADER, SEARCH)),
                 rewritten("POST", "/_msearch", ndjson("{\"indices\":\"logs-aa-00001-i-x\"}", SEARCH), "/_msearch",
                         ndjson("{\"index\":[\"logs-aa-00001-i-x\"]}", SEARCH)),
-                rewritten("POST", "/logs-aa-00001-a-*/_msearch", ndjson("{}", SEARCH), "/logs-aa-00001-a-*/_msearch",
-                        ndjson("{\"index\":[\"logs-aa-00001-a-*\"]}", SEARCH)),
+                rewritten("POST", "/logs-aa-00001-a-*/_msearch", ndjson("{}", SEARCH), "/" + READ_A + "/_msearch",
+                        ndjson(NARROWED_HEADER, SEARCH)),
                 rewritten("POST", "/*/_msearch", ndjson("{\"preference\":\"p\"}", SEARCH), "/" + READ_A + "/_msearch",
-                        ndjson("{\"preference\":\"p\",\"index\":[\"logs-aa-00001-a-*\",\"logs-aa-00001-i-*\"]}", SEARCH)),
-                rewritten("POST", "/_msearch", "{}\n{\"pit\":{\"id\":\"46ToAwMD\"}}", "/_msearch",
+                        ndjson("{\"preference\":\"p\",\"index\":[\"logs-aa-00001-i-app\",\"logs-aa-00001-i-web\"]}", SEARCH)),
+                rewritten("POST", "/_msearch", "{}\n{\"pit\":{\"id\":\"" + PIT + "\"}}", "/_msearch",
                         ndjson("{}", "{\"pit\":{\"id\":\"46ToAwMD\"}}")),
                 rewritten("POST", "/_msearch", ndjson("{\"index\":\"logs-aa-00001-a-x\"}", SEARCH, "{}", SEARCH),
                         "/_msearch", ndjson("{\"index\":[\"logs-aa-00001-a-x\"]}", SEARCH, NARROWED_HEADER, SEARCH)),
@@ -102,7 +104,7 @@ class ScopeBodiesTest {
                 checked("POST", "/_search", "{\"aggs\":{\"index\":{\"terms\":{\"field\":\"_index\"}}}}", path),
                 checked("POST", "/_search", "{\"query\":{\"script_score\":{\"query\":{\"match_all\":{}},"
                         + "\"script\":{\"source\":\"params.index\",\"params\":{\"index\":\"anything\"}}}}}", path),
-                redirected("POST", "/_search?size=10", "{\"pit\":{\"id\":\"46ToAwMD\"},\"sort\":[{\"_shard_doc\":\"asc\"}]}",
+                redirected("POST", "/_search?size=10", "{\"pit\":{\"id\":\"" + PIT + "\"},\"sort\":[{\"_shard_doc\":\"asc\"}]}",
                         path + "?size=10", "/_search?size=10"),
                 bodyDenied("POST", "/_search", "{\"pit\":{\"id\":\"x\"},\"query\":{\"terms\":{\"u\":{\"index\":"
                         + "\"logs-bb-00002-a-x\",\"id\":\"1\",\"path\":\"p\"}}}}", OUTSIDE),

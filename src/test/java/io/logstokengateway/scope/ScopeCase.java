@@ -67,12 +67,9 @@ record ScopeCase(String method, String target, String body, Expected expected) {
     }
 
     void verify(ServiceScope scope) {
-        int question = target.indexOf('?');
-        String path = question < 0 ? target : target.substring(0, question);
-        String query = question < 0 ? null : target.substring(question + 1);
-        Decision decision = ScopeRules.decide(method, path, query, scope);
+        Decision decision = ScopeFixtures.decide(method, target, scope);
         if (expected instanceof Forwarded forwarded) {
-            assertEquals(new Decision.Forward(forwarded.pathAndQuery()), decision);
+            assertEquals(forwarded.pathAndQuery(), assertInstanceOf(Decision.Forward.class, decision, decision::toString).pathAndQuery());
         } else if (expected instanceof Refused refused) {
             assertReason(refused.reasonPart(), assertInstanceOf(Decision.Deny.class, decision).reason());
         } else {
@@ -85,11 +82,12 @@ record ScopeCase(String method, String target, String body, Expected expected) {
         if (expected instanceof Checked checked) {
             assertEquals(checked.pathAndQuery(), decision.pathAndQuery());
             BodyVerdict.Accept accept = assertInstanceOf(BodyVerdict.Accept.class, verdict, verdict::toString);
+            assertEquals(null, accept.pathAndQuery(), "forwarded to the decision's path");
             String forwarded = new String(accept.body(), StandardCharsets.UTF_8);
             assertEquals(checked.forwardedBody() == null ? body : checked.forwardedBody(), forwarded);
         } else if (expected instanceof Redirected redirected) {
             assertEquals(redirected.pathAndQuery(), decision.pathAndQuery());
-            BodyVerdict.AcceptWithPath accept = assertInstanceOf(BodyVerdict.AcceptWithPath.class, verdict);
+            BodyVerdict.Accept accept = assertInstanceOf(BodyVerdict.Accept.class, verdict, verdict::toString);
             assertEquals(redirected.bodyPathAndQuery(), accept.pathAndQuery());
         } else if (expected instanceof BodyRefused refused) {
             assertReason(refused.reasonPart(), assertInstanceOf(BodyVerdict.Deny.class, verdict, verdict::toString).reason());

@@ -2,6 +2,7 @@ package io.logstokengateway.scope;
 
 import static io.logstokengateway.scope.ScopeCase.bodyDenied;
 import static io.logstokengateway.scope.ScopeCase.checked;
+import static io.logstokengateway.scope.ScopeCase.rewritten;
 import static io.logstokengateway.scope.ScopeCase.deny;
 import static io.logstokengateway.scope.ScopeRulesTest.A;
 import static io.logstokengateway.scope.ScopeRulesTest.OUTSIDE;
@@ -51,7 +52,7 @@ class ScopeDefinitionsTest {
                         "/logs-aa-00001-i-x/_settings"),
                 bodyDenied("PUT", "/logs-aa-00001-i-x/_settings", "{\"index.final_pipeline\":\"to-b\"}", "final_pipeline"),
                 deny("PUT", "/logs-bb-00002-i-x/_settings", MAY_WRITE),
-                checked("POST", "/logs-aa-00001-i-*/_delete_by_query", SEARCH, "/logs-aa-00001-i-*/_delete_by_query"),
+                checked("POST", "/logs-aa-00001-i-*/_delete_by_query", SEARCH, "/logs-aa-00001-i-app,logs-aa-00001-i-web/_delete_by_query"),
                 bodyDenied("POST", "/logs-aa-00001-i-x/_update_by_query", "{\"query\":{\"terms\":{\"u\":{\"index\":"
                         + "\"logs-bb-00002-a-x\",\"id\":\"1\",\"path\":\"p\"}}}}", OUTSIDE),
                 checked("PUT", "/_index_template/logs-aa-00001-i-tpl", "{" + mine + ",\"priority\":500,"
@@ -104,13 +105,19 @@ class ScopeDefinitionsTest {
         String dest = "\"dest\":{\"index\":\"logs-aa-00001-i-copy\"}";
         return Stream.of(
                 checked("POST", "/_reindex", "{\"source\":{\"index\":\"logs-aa-00001-a-x\"}," + dest + "}", "/_reindex"),
-                checked("POST", "/_reindex?wait_for_completion=false", "{\"source\":{\"index\":[\"logs-aa-00001-a-*\","
+                // a wildcard source is forwarded as the concrete indices it reaches
+                rewritten("POST", "/_reindex?wait_for_completion=false", "{\"source\":{\"index\":[\"logs-aa-00001-a-*\","
                         + "\"logs-aa-00001-i-x\"],\"query\":{\"match_all\":{}}}," + dest + ",\"conflicts\":\"proceed\"}",
-                        "/_reindex?wait_for_completion=false"),
+                        "/_reindex?wait_for_completion=false", "{\"source\":{\"index\":[\"logs-aa-00001-i-app\","
+                        + "\"logs-aa-00001-i-web\",\"logs-aa-00001-i-x\"],\"query\":{\"match_all\":{}}}," + dest
+                        + ",\"conflicts\":\"proceed\"}"),
+                rewritten("POST", "/_reindex", "{\"source\":{\"index\":\"*\"}," + dest + "}", "/_reindex",
+                        "{\"source\":{\"index\":[\"logs-aa-00001-i-app\",\"logs-aa-00001-i-web\"]}," + dest + "}"),
+                bodyDenied("POST", "/_reindex", "{\"source\":{\"index\":\"logs-aa-00001-a-evil\"}," + dest + "}",
+                        "leads to indices this token may not read"),
                 bodyDenied("POST", "/_reindex", "{\"source\":{\"index\":\"logs-bb-00002-a-x\"}," + dest + "}", OUTSIDE),
                 bodyDenied("POST", "/_reindex", "{\"source\":{\"index\":[\"logs-aa-00001-a-x\",\"logs-bb-00002-a-x\"]},"
                         + dest + "}", OUTSIDE),
-                bodyDenied("POST", "/_reindex", "{\"source\":{\"index\":\"*\"}," + dest + "}", OUTSIDE),
                 bodyDenied("POST", "/_reindex", "{\"source\":{\"index\":[]}," + dest + "}", "every index"),
                 bodyDenied("POST", "/_reindex", "{\"source\":{\"index\":\"logs-aa-00001-a-x\"},"
                         + "\"dest\":{\"index\":\"logs-bb-00002-i-x\"}}", MAY_WRITE),

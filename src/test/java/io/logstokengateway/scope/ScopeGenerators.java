@@ -8,8 +8,12 @@ import io.logstokengateway.scope.IndexExpression.Item;
 import io.logstokengateway.scope.IndexExpression.Name;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /** Generators of index expressions, paths, queries and bodies over a universe of several tenants' index names. */
 final class ScopeGenerators {
@@ -126,6 +130,78 @@ final class ScopeGenerators {
                 "{\"a\":" + "[".repeat(random.nextInt(3000)) + "}", "\u00ff\u00fe", "{\"pit\":{\"id\":\"x\"}}");
     }
 
+    /**
+     * A cluster over the universe: each name is an index (some closed, some hidden), an alias of one to three of the
+     * indices (whoever's they are), or absent.
+     */
+    static IndexCatalog catalog(Random random) {
+        List<String> indices = new ArrayList<>();
+        List<String> aliases = new ArrayList<>();
+        for (String name : UNIVERSE) {
+            int kind = random.nextInt(20);
+            if (kind < 11) {
+                indices.add(name);
+            } else if (kind < 15) {
+                aliases.add(name);
+            }
+        }
+        Map<String, List<String>> aliasesOf = new LinkedHashMap<>();
+        for (String alias : aliases) {
+            int targets = indices.isEmpty() ? 0 : 1 + random.nextInt(3);
+            for (int i = 0; i < targets; i++) {
+                aliasesOf.computeIfAbsent(indices.get(random.nextInt(indices.size())), index -> new ArrayList<>()).add(alias);
+            }
+        }
+        List<IndexCatalog.IndexState> states = new ArrayList<>();
+        for (String index : indices) {
+            states.add(new IndexCatalog.IndexState(index, random.nextInt(10) != 0, random.nextInt(10) == 0,
+                    aliasesOf.getOrDefault(index, List.of()).stream().distinct().toList()));
+        }
+        return IndexCatalog.of(states, 1, 0);
+    }
+
+    /**
+     * The concrete indices a forwarded expression reaches on this cluster, resolved by brute force the way
+     * Elasticsearch resolves it: items in order, wildcards and {@code _all} matching index and alias names (open,
+     * non-hidden indices), date math as any name its glob matches, exclusions removing the names matched so far,
+     * then aliases replaced by their indices. A name the cluster does not hold stands for itself (a new index).
+     */
+    static Set<String> reachable(IndexExpression forwarded, IndexCatalog catalog) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Item item : forwarded.items()) {
+            if (item instanceof IndexExpression.Exclusion exclusion) {
+                String glob = exclusion.target() instanceof DateMath dateMath ? dateMath.glob() : exclusion.target().text();
+                names.removeIf(name -> globMatches(glob, name));
+            } else if (item instanceof Name name) {
+                names.add(name.text());
+            } else {
+                String glob = item instanceof All ? "*" : item instanceof DateMath dateMath ? dateMath.glob() : item.text();
+                for (IndexCatalog.Entry entry : catalog.entries().values()) {
+                    boolean visible = !(entry instanceof IndexCatalog.Index index) || item instanceof DateMath
+                            || (index.open() && !index.hidden());
+                    if (visible && globMatches(glob, entry.name())) {
+                        names.add(entry.name());
+                    }
+                }
+            }
+        }
+        Set<String> concrete = new LinkedHashSet<>();
+        for (String name : names) {
+            IndexCatalog.Entry entry = catalog.entries().get(name);
+            if (entry instanceof IndexCatalog.Alias alias) {
+                concrete.addAll(alias.indices());
+            } else {
+                concrete.add(name);
+            }
+        }
+        return concrete;
+    }
+
+    /** Whether some pattern matches the name, by the independent matcher. */
+    static boolean withinPatterns(String name, List<String> patterns) {
+        return patterns.stream().anyMatch(pattern -> globMatches(pattern, name));
+    }
+
     /** The universe names an item could match, by brute force (and a name itself, even outside the universe). */
     static List<String> namesMatchedBy(Item item) {
         if (item instanceof All) {
@@ -145,7 +221,7 @@ final class ScopeGenerators {
     }
 
     /** An independent glob matcher (a regular expression), so the check does not rest on the code under test. */
-    private static boolean globMatches(String glob, String name) {
+    static boolean globMatches(String glob, String name) {
         StringBuilder regex = new StringBuilder();
         for (String part : glob.split("\\*", -1)) {
             if (regex.length() > 0 || glob.startsWith("*")) {

@@ -19,15 +19,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The scoping invariant, on generated expressions and requests: whenever the gateway forwards, every index in a
- * universe of several tenants' names that the forwarded expression could match is within the service's read
- * patterns (for reads) or write patterns (for writes). Matches are computed by brute force over the universe, not
- * by the inclusion logic under test. Each run is reproducible from its seed.
+ * The scoping invariant, on generated clusters, expressions and requests: whenever the gateway forwards, every
+ * concrete index the forwarded request reaches on that cluster (its indices, aliases pointing anywhere, several
+ * tenants' names) is within the service's read patterns (for reads) or write patterns (for writes). What a forwarded
+ * expression reaches is computed by brute force over the generated cluster, not by the resolution under test. Each
+ * run is reproducible from its seed.
  */
 class ScopePropertiesTest {
 
     private static final ServiceScope A = ScopeRulesTest.A;
     private static final int TRIES = 3000;
+
+    /** The cluster of the current try, and the decision on it. */
+    private IndexCatalog cluster;
+
+    private Decision decide(Random random, String method, String path, String query) {
+        cluster = ScopeGenerators.catalog(random);
+        ScopeContext context = new ScopeContext(ScopeFixtures.SERVICE, A, cluster, true, ScopeFixtures.CONTEXTS, ScopeLimits.DEFAULTS);
+        return ScopeRules.decide(method, path, query, context).decision();
+    }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {11, 12, 13, 14, 15})
@@ -39,7 +49,7 @@ class ScopePropertiesTest {
             String path = "/" + ScopeGenerators.encode(random, expression) + "/" + pick(random, "_search", "_count",
                     "_mapping", "_field_caps", "_stats", "_msearch", "_async_search");
             String method = path.endsWith("_mapping") || path.endsWith("_stats") ? "GET" : "POST";
-            Optional<String> target = forwardedPath(ScopeRules.decide(method, path, null, A));
+            Optional<String> target = forwardedPath(decide(random, method, path, null));
             if (target.isPresent()) {
                 forwarded++;
                 assertWithin(firstSegment(target.get()), A.readPatterns(), seed, path);
@@ -56,7 +66,7 @@ class ScopePropertiesTest {
             String expression = ScopeGenerators.encode(random, ScopeGenerators.expression(random));
             String prefix = pick(random, "/_cat/indices/", "/_cat/count/", "/_cat/shards/", "/_resolve/index/",
                     "/_cluster/health/");
-            Optional<String> target = forwardedPath(ScopeRules.decide("GET", prefix + expression, null, A));
+            Optional<String> target = forwardedPath(decide(random, "GET", prefix + expression, null));
             // an empty expression leaves a trailing slash, which Elasticsearch drops: the index-less form
             if (target.isPresent() && target.get().length() > prefix.length()) {
                 String segment = target.get().substring(prefix.length());
@@ -82,7 +92,7 @@ class ScopePropertiesTest {
                     new String[] {"PUT", "/" + expression + "/_mapping"},
                     new String[] {"POST", "/" + expression + "/_delete_by_query"},
                     new String[] {"POST", "/" + expression + "/_bulk"});
-            Optional<String> target = forwardedPath(ScopeRules.decide(request[0], request[1], null, A));
+            Optional<String> target = forwardedPath(decide(random, request[0], request[1], null));
             if (target.isPresent()) {
                 forwarded++;
                 assertWithin(firstSegment(target.get()), A.writePatterns(), seed, request[0] + " " + request[1]);
@@ -104,7 +114,7 @@ class ScopePropertiesTest {
                 default -> "{\"indices\":" + quote(ScopeGenerators.expression(random)) + "}";
             };
             String path = random.nextBoolean() ? "/_msearch" : "/" + ScopeGenerators.encode(random, "logs-*") + "/_msearch";
-            Decision decision = ScopeRules.decide("POST", path, null, A);
+            Decision decision = decide(random, "POST", path, null);
             BodyVerdict verdict = assertInstanceOf(Decision.ForwardCheckedBody.class, decision).rule()
                     .check((header + "\n{}\n").getBytes(StandardCharsets.UTF_8));
             if (verdict instanceof BodyVerdict.Accept accept) {
@@ -124,13 +134,16 @@ class ScopePropertiesTest {
     @ValueSource(longs = {51, 52, 53})
     void bulkActionsAcceptedWriteOnlyWithinTheWritePatterns(long seed) {
         Random random = new Random(seed);
-        BodyRule rule = ((Decision.ForwardCheckedBody) ScopeRules.decide("POST", "/_bulk", null, A)).rule();
+        BodyRule rule = ((Decision.ForwardCheckedBody) decide(random, "POST", "/_bulk", null)).rule();
         for (int i = 0; i < TRIES; i++) {
             String index = ScopeGenerators.item(random);
             String body = "{\"" + pick(random, "index", "create", "delete") + "\":{\"_index\":" + quote(index) + "}}\n{}\n";
             BodyVerdict verdict = rule.check(body.getBytes(StandardCharsets.UTF_8));
             if (verdict instanceof BodyVerdict.Accept) {
                 assertWithin(PercentEncoding.encodeIndexList(List.of(index)), A.writePatterns(), seed, body);
+            }
+            if (i % 50 == 0) {
+                rule = ((Decision.ForwardCheckedBody) decide(random, "POST", "/_bulk", null)).rule();
             }
         }
     }
@@ -168,7 +181,7 @@ class ScopePropertiesTest {
             String query = random.nextInt(3) == 0 ? null : ScopeGenerators.query(random);
             Decision decision;
             try {
-                decision = ScopeRules.decide(method, path, query, A);
+                decision = decide(random, method, path, query);
             } catch (RuntimeException e) {
                 throw new AssertionError("seed " + seed + ": " + method + " " + path + "?" + query, e);
             }
@@ -184,17 +197,13 @@ class ScopePropertiesTest {
         }
     }
 
-    /** The brute-force check: every universe name any positive item could match is within the patterns. */
-    private static void assertWithin(String encodedSegment, List<String> patterns, long seed, String request) {
+    /** The brute-force check: every concrete index the forwarded segment reaches on the cluster is within the patterns. */
+    private void assertWithin(String encodedSegment, List<String> patterns, long seed, String request) {
         IndexExpression forwarded = IndexExpression.fromPathSegment(encodedSegment);
-        for (Item item : forwarded.items()) {
-            if (item instanceof Exclusion) {
-                continue; // removes indices, never adds one
-            }
-            for (String name : ScopeGenerators.namesMatchedBy(item)) {
-                if (patterns.stream().noneMatch(pattern -> IndexPatterns.matches(pattern, name))) {
-                    fail("seed " + seed + ": " + request + " forwarded [" + item.text() + "], which matches [" + name + "]");
-                }
+        for (String index : ScopeGenerators.reachable(forwarded, cluster)) {
+            if (!ScopeGenerators.withinPatterns(index, patterns)) {
+                fail("seed " + seed + ": " + request + " forwarded [" + forwarded.text() + "], which reaches [" + index
+                        + "] on " + cluster.entries().values());
             }
         }
     }

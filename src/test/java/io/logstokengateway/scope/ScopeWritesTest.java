@@ -6,7 +6,9 @@ import static io.logstokengateway.scope.ScopeCase.forward;
 import static io.logstokengateway.scope.ScopeRulesTest.A;
 import static io.logstokengateway.scope.ScopeRulesTest.NOT_ALLOWED;
 
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,8 +32,10 @@ class ScopeWritesTest {
                 forward("DELETE", "/logs-aa-00001-i-old", "/logs-aa-00001-i-old"),
                 forward("DELETE", "/logs-aa-00001-i-old,logs-aa-00001-i-older", "/logs-aa-00001-i-old,logs-aa-00001-i-older"),
                 checked("PUT", "/logs-aa-00001-i-x/_mapping", "{\"properties\":{}}", "/logs-aa-00001-i-x/_mapping"),
-                checked("PUT", "/logs-aa-00001-i-*/_mapping", "{\"properties\":{}}", "/logs-aa-00001-i-*/_mapping"),
-                forward("POST", "/logs-aa-00001-i-*/_refresh", "/logs-aa-00001-i-*/_refresh"),
+                checked("PUT", "/logs-aa-00001-i-*/_mapping", "{\"properties\":{}}", "/logs-aa-00001-i-app,logs-aa-00001-i-web/_mapping"),
+                forward("POST", "/logs-aa-00001-i-*/_refresh", "/logs-aa-00001-i-app,logs-aa-00001-i-web/_refresh"),
+                // a wildcard wider than the write patterns reaches only the concrete indices within them
+                forward("POST", "/logs-*/_refresh", "/logs-aa-00001-i-app,logs-aa-00001-i-web/_refresh"),
                 forward("POST", "/logs-aa-00001-i-x/_flush", "/logs-aa-00001-i-x/_flush"),
                 deny("PUT", "/logs-aa-00001-a-x/_doc/1", "is outside the indices this token may write"),
                 deny("PUT", "/logs-bb-00002-i-x/_doc/1", "may write"),
@@ -41,7 +45,8 @@ class ScopeWritesTest {
                 deny("POST", "/logs-bb-00002-i-x/_update/1", "may write"),
                 deny("DELETE", "/logs-bb-00002-i-x/_doc/1", "may write"),
                 deny("PUT", "/%3Clogs-bb-00002-i-%7Bnow%2Fd%7D%3E/_doc/1", "may write"),
-                deny("PUT", "/logs-aa-00001-i-x/_doc/1?pipeline=to-b", "[pipeline] " + NOT_ALLOWED),
+                deny("PUT", "/logs-aa-00001-i-x/_doc/1?pipeline=to-b", "unrecognized parameter: [pipeline]"),
+                deny("PUT", "/logs-aa-00001-i-x/_doc/1?refresh=true;pipeline=to-b", "unrecognized parameter: [pipeline]"),
                 deny("PUT", "/logs-bb-00002-i-new", "may write"),
                 deny("DELETE", "/logs-aa-00001-i-*", "must name its indices"),
                 deny("DELETE", "/_all", "must name its indices"),
@@ -50,7 +55,7 @@ class ScopeWritesTest {
                 deny("PUT", "/_mapping", "the method [PUT] is not allowed"),
                 deny("POST", "/_refresh", "the search API path [/_refresh] " + NOT_ALLOWED),
                 deny("POST", "/_all/_refresh", "must name its indices"),
-                deny("POST", "/logs-*/_refresh", "may write"),
+                deny("POST", "/logs-bb-*/_refresh", "matches no index this token may write"),
                 deny("POST", "/_all/_delete_by_query", "must name its indices"),
                 deny("POST", "/logs-bb-00002-i-*/_delete_by_query", "may write"),
                 deny("POST", "/logs-aa-00001-i-x/_close", NOT_ALLOWED),
@@ -66,5 +71,13 @@ class ScopeWritesTest {
                 deny("POST", "/_render/template", "search templates"),
                 deny("GET", "/_scripts/painless-b", "stored scripts"),
                 deny("PUT", "/_scripts/painless-b", "stored scripts"));
+    }
+
+    @Test
+    void anAliasWithinTheWritePatternsThatLeadsElsewhereIsNoWayIn() {
+        ServiceScope aliasesWritable = new ServiceScope(List.of("logs-aa-00001-a-*"), List.of("logs-aa-00001-a-*", "logs-aa-00001-i-*"));
+        deny("POST", "/logs-aa-00001-a-evil/_doc", "leads to indices this token may not write").verify(aliasesWritable);
+        deny("POST", "/logs-aa-00001-a-evil/_delete_by_query", "leads to indices this token may not write").verify(aliasesWritable);
+        forward("POST", "/logs-aa-00001-a-*/_refresh", "/logs-aa-00001-i-app,logs-aa-00001-i-web/_refresh").verify(aliasesWritable);
     }
 }
