@@ -14,10 +14,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -133,17 +129,7 @@ final class IndexCatalogSource {
     }
 
     private synchronized IndexCatalog toCatalog(JsonNode state, long startedAt) {
-        List<IndexCatalog.IndexState> indices = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> entries = state.path("metadata").path("indices").fields();
-        while (entries.hasNext()) {
-            Map.Entry<String, JsonNode> entry = entries.next();
-            JsonNode index = entry.getValue();
-            List<String> aliases = new ArrayList<>();
-            index.path("aliases").forEach(alias -> aliases.add(alias.asText()));
-            indices.add(new IndexCatalog.IndexState(entry.getKey(), !"close".equals(index.path("state").asText()),
-                    index.path("settings").path("index").path("hidden").asBoolean(false), aliases));
-        }
-        IndexCatalog read = IndexCatalog.of(indices, current.generation() + 1, startedAt);
+        IndexCatalog read = IndexCatalog.fromClusterState(state, current.generation() + 1, startedAt);
         currentStateUuid = state.path("state_uuid").asText();
         // a catalog like the last one keeps its generation, so decisions remembered for it still hold
         return read.entries().equals(current.entries())

@@ -23,7 +23,10 @@ final class AliasListings {
     private AliasListings() {
     }
 
-    /** {@code GET /{index}/_alias}, {@code GET /{index}}: {@code {"<index>": {"aliases": {"<alias>": {...}}, ...}}}. */
+    /**
+     * {@code GET /{index}/_alias}, {@code GET /{index}}: {@code {"<index>": {"aliases": {"<alias>": {...}}, ...}}}, also
+     * in a 404 that lists what it found next to its {@code error} and {@code status}.
+     */
     static ResponseRule byIndex(IndexScoping scoping) {
         return filtering(scoping, AliasListings::filterByIndex);
     }
@@ -38,13 +41,16 @@ final class AliasListings {
     }
 
     private static ResponseRule filtering(IndexScoping scoping, Filter filter) {
-        return status -> status >= 200 && status < 300 ? new Filtered(scoping, filter) : null;
+        return status -> (status >= 200 && status < 300) || status == 404 ? new Filtered(scoping, filter) : null;
     }
 
     private static void filterByIndex(ObjectNode answer, IndexScoping scoping) {
         Iterator<Map.Entry<String, JsonNode>> indices = answer.fields();
         while (indices.hasNext()) {
             Map.Entry<String, JsonNode> index = indices.next();
+            if (!index.getValue().isObject()) {
+                continue; // a 404's "error" and "status"
+            }
             if (!scoping.mayRead(index.getKey())) {
                 indices.remove();
             } else if (index.getValue().path("aliases") instanceof ObjectNode aliases) {

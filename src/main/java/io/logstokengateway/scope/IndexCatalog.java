@@ -1,8 +1,10 @@
 package io.logstokengateway.scope;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,24 @@ public record IndexCatalog(NavigableMap<String, Entry> entries, long generation,
         }
         aliases.forEach((name, targets) -> entries.putIfAbsent(name, new Alias(name, targets)));
         return new IndexCatalog(entries, generation, fetchedAtNanos);
+    }
+
+    /**
+     * From the answer to {@code GET /_cluster/state/metadata} (filtered to each index's {@code state}, {@code aliases}
+     * and {@code settings.index.hidden}).
+     */
+    public static IndexCatalog fromClusterState(JsonNode state, long generation, long fetchedAtNanos) {
+        List<IndexState> indices = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> entries = state.path("metadata").path("indices").fields();
+        while (entries.hasNext()) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            JsonNode index = entry.getValue();
+            List<String> aliases = new ArrayList<>();
+            index.path("aliases").forEach(alias -> aliases.add(alias.asText()));
+            indices.add(new IndexState(entry.getKey(), !"close".equals(index.path("state").asText()),
+                    index.path("settings").path("index").path("hidden").asBoolean(false), aliases));
+        }
+        return of(indices, generation, fetchedAtNanos);
     }
 
     /** The entry of exactly this name. */

@@ -14,6 +14,11 @@ final class Parameters {
     /** Taken by every request: output formatting only. */
     static final Set<String> COMMON = Set.of("pretty", "human", "error_trace", "filter_path");
     static final Set<String> NONE = Set.of();
+    /**
+     * Common flags whose value the upstream parses while it writes its answer: OpenSearch never answers a request
+     * whose {@code error_trace} is not a boolean, so such a value is refused here rather than tying up a connection.
+     */
+    static final Set<String> COMMON_BOOLEANS = Set.of("pretty", "human", "error_trace");
 
     private static final Set<String> WILDCARDS = Set.of("ignore_unavailable", "allow_no_indices", "expand_wildcards");
     private static final Set<String> QUERY_STRING = Set.of("q", "df", "analyzer", "analyze_wildcard", "default_operator",

@@ -80,6 +80,16 @@ record QueryParameters(List<Map.Entry<String, String>> entries) {
         }
     }
 
+    /** Refuses a value other than none, {@code true} or {@code false} for these parameters, as the upstream would. */
+    void requireBooleans(Set<String> names) {
+        for (Map.Entry<String, String> entry : entries) {
+            String value = entry.getValue();
+            if (names.contains(entry.getKey()) && !value.isEmpty() && !value.equals("true") && !value.equals("false")) {
+                throw ScopeRefusal.malformed("Failed to parse value [" + value + "] as only [true] or [false] are allowed.");
+            }
+        }
+    }
+
     /** These parameters without {@code name}. */
     QueryParameters without(String name) {
         return new QueryParameters(entries.stream().filter(entry -> !entry.getKey().equals(name)).toList());

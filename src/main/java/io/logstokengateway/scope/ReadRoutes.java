@@ -71,6 +71,9 @@ final class ReadRoutes {
 
     /** {@code GET /{index}}, {@code GET /{index}/_alias[/{names}]}: other services' alias names are filtered out. */
     private static Decision aliasListing(SearchApiRequest request, IndexScoping scoping) {
+        if (request.endpoint().size() == 2) {
+            IndexExpression.parse(request.segment(1)); // alias names: refused when malformed, as an index expression is
+        }
         return new Decision.Forward(request.pathAndQuery(narrowedIndices(request, scoping)), AliasListings.byIndex(scoping));
     }
 

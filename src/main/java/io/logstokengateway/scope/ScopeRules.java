@@ -46,6 +46,7 @@ public final class ScopeRules {
             for (Route route : ROUTES) {
                 if (route.matches(request)) {
                     request.query().requireOnly(route.parameters(), rawPath);
+                    request.query().requireBooleans(Parameters.COMMON_BOOLEANS);
                     return new Ruling(route.handler().handle(request, scoping), scoping.reusable());
                 }
             }
