@@ -6,6 +6,9 @@ import static io.logstokengateway.scope.ScopeCase.forward;
 import static io.logstokengateway.scope.ScopeRulesTest.A;
 import static io.logstokengateway.scope.ScopeRulesTest.NOT_ALLOWED;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -79,5 +82,25 @@ class ScopeWritesTest {
         deny("POST", "/logs-aa-00001-a-evil/_doc", "leads to indices this token may not write").verify(aliasesWritable);
         deny("POST", "/logs-aa-00001-a-evil/_delete_by_query", "leads to indices this token may not write").verify(aliasesWritable);
         forward("POST", "/logs-aa-00001-a-*/_refresh", "/logs-aa-00001-i-app,logs-aa-00001-i-web/_refresh").verify(aliasesWritable);
+    }
+
+    @Test
+    void aServiceHoldsNoMoreIndicesThanItsLimit() {
+        ScopeContext twoAtMost = new ScopeContext(ScopeFixtures.SERVICE, A, ScopeFixtures.CATALOG, true, ScopeFixtures.CONTEXTS,
+                new ScopeLimits(5, 2, 2));
+        ScopeContext threeAtMost = new ScopeContext(ScopeFixtures.SERVICE, A, ScopeFixtures.CATALOG, true, ScopeFixtures.CONTEXTS,
+                new ScopeLimits(5, 2, 3));
+        assertDenied(ScopeRules.decide("PUT", "/logs-aa-00001-i-new", null, twoAtMost).decision(), "may hold at most 2");
+        assertDenied(ScopeRules.decide("PUT", "/logs-aa-00001-i-new/_doc/1", null, twoAtMost).decision(), "may hold at most 2");
+        assertInstanceOf(Decision.Forward.class, ScopeRules.decide("PUT", "/logs-aa-00001-i-app/_doc/1", null, twoAtMost).decision());
+        assertInstanceOf(Decision.ForwardCheckedBody.class, ScopeRules.decide("PUT", "/logs-aa-00001-i-new", null, threeAtMost).decision());
+        BodyRule bulk = ((Decision.ForwardCheckedBody) ScopeRules.decide("POST", "/_bulk", null, threeAtMost).decision()).rule();
+        String twoNew = "{\"index\":{\"_index\":\"logs-aa-00001-i-n1\"}}\n{}\n{\"index\":{\"_index\":\"logs-aa-00001-i-n2\"}}\n{}\n";
+        BodyRule.BodyVerdict verdict = bulk.check(twoNew.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(assertInstanceOf(BodyRule.BodyVerdict.Deny.class, verdict).reason().contains("may hold at most 3"));
+    }
+
+    private static void assertDenied(Decision decision, String reasonPart) {
+        assertTrue(assertInstanceOf(Decision.Deny.class, decision, decision::toString).reason().contains(reasonPart), decision::toString);
     }
 }
