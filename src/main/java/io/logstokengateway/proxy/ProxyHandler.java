@@ -90,6 +90,10 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest("Transfer-Encoding and Content-Length must not both be set"));
             return;
         }
+        if (headers.getAll(HttpHeaders.HOST).size() > 1) {
+            refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest("a request has one Host header"));
+            return;
+        }
         Refusal refusal = policy.beforeAuthentication(request);
         if (refusal != null) {
             refuse(request, exchange, Outcome.REFUSED, refusal);
@@ -256,15 +260,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private void prepareHeaders(HttpServerRequest request, Caller caller, String client, HttpClientRequest upstreamRequest) {
         MultiMap out = upstreamRequest.headers();
         HopByHop.copyEndToEnd(request.headers(), out);
-        identity.apply(caller, out);
-        String priorFor = request.getHeader("X-Forwarded-For");
-        if (client != null) {
-            out.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
-        }
-        out.set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
-        if (request.authority() != null) {
-            out.set("X-Forwarded-Host", request.authority().toString());
-        }
+        ForwardingHeaders.apply(request, client, out);
+        identity.apply(caller, out); // last: an identity header may be named x-forwarded-*
         if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
             upstreamRequest.setChunked(true);
         }
