@@ -23,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.NoCache;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -119,8 +118,7 @@ public class TokenResource {
 
     @GET
     @Path("/{serviceName}/token/{tokenId}")
-    @NoCache // the answer holds a secret: no cache on the way may keep it
-    @Operation(summary = "Read a token, with its value")
+    @Operation(summary = "Read a token, with its value") // answered with Cache-Control: no-store, like every management answer
     public TokenDetails token(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
         callers.requireService(authorization(), serviceName);
         return TokenDetails.of(registry.token(serviceName, tokenId));

@@ -200,7 +200,7 @@ class TokenApiTest {
         String operationId = operation.path("operationId");
 
         service.account().get("/dbaas/logs/" + service.name() + "/token/" + tokenId).then().statusCode(200)
-                .header("Cache-Control", containsString("no-cache"))
+                .header("Cache-Control", equalTo("no-store"))
                 .body("tokenId", equalTo(tokenId))
                 .body("name", equalTo("grafana"))
                 .body("clusterId", equalTo("cluster-1"))

@@ -3,6 +3,7 @@ package io.logstokengateway.console;
 import io.logstokengateway.e2e.Gateway;
 import io.logstokengateway.e2e.Http;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.management.ManagementEdge;
 import io.logstokengateway.registry.Registry;
 import io.logstokengateway.testsupport.GraylogResource;
 import io.logstokengateway.testsupport.OpenSearchResource;
@@ -204,7 +205,7 @@ class ConsoleSecurityTest {
         for (String path : java.util.List.of("/console/login", "/console/services/" + SERVICE)) {
             HttpResponse<String> page = path.equals("/console/login") ? new ConsoleClient(root.getPort()).get(path) : client.get(path);
             assertEquals(200, page.statusCode(), path);
-            assertEquals(ConsoleHeaders.CSP, page.headers().firstValue("Content-Security-Policy").orElse(null), path);
+            assertEquals(ManagementEdge.CSP, page.headers().firstValue("Content-Security-Policy").orElse(null), path);
             assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(null));
             assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(null));
             assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(null));
@@ -212,7 +213,7 @@ class ConsoleSecurityTest {
         }
         HttpResponse<String> script = client.get("/console/assets/console.js");
         assertEquals(200, script.statusCode());
-        assertEquals(ConsoleHeaders.CSP, script.headers().firstValue("Content-Security-Policy").orElse(null));
+        assertEquals(ManagementEdge.CSP, script.headers().firstValue("Content-Security-Policy").orElse(null));
         assertEquals("nosniff", script.headers().firstValue("X-Content-Type-Options").orElse(null));
     }
 
