@@ -40,7 +40,10 @@ public interface GatewayConfig {
     Audit audit();
 
     interface Admin {
-        /** Operator key, sent as {@code Authorization: Bearer <key>}; without it the admin API refuses everyone. */
+        /**
+         * Operator key, sent as {@code Authorization: Bearer <key>}: at least 32 random bytes, hex or base64
+         * ({@code openssl rand -hex 32}); without it the admin API refuses everyone.
+         */
         Optional<String> key();
     }
 
