@@ -56,7 +56,7 @@ public class ApiCallers {
         try {
             return identify(authorization);
         } catch (ApiException refused) {
-            audit.requestEvent("auth.failed", null, Map.of("listener", "management"));
+            audit.clientEvent("auth.failed", null, AuditLog.attempt("management", null, null));
             throw refused;
         }
     }

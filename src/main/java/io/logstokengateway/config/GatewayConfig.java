@@ -197,9 +197,16 @@ public interface GatewayConfig {
     }
 
     interface Audit {
-        /** Per-request security events (authentication failures, scope refusals) written per second at most; the rest are counted. */
+        /**
+         * Events of unauthenticated clients (failed or throttled authentication) written per second at most, for each
+         * event type; the rest are counted in {@code audit.suppressed}.
+         */
         @WithDefault("20")
         int maxEventsPerSecond();
+
+        /** Of those, events caused by one client address written per second at most, so that one client cannot take the whole budget. */
+        @WithDefault("5")
+        int maxEventsPerClientPerSecond();
     }
 
     interface Cluster {

@@ -82,7 +82,7 @@ public class ConsoleLoginResource {
         String address = ConsoleWeb.clientAddress(request);
         String throttledName = operator ? null : blankToNull(username);
         if (!throttle.allows(address, throttledName)) {
-            audit.requestEvent("console.login-throttled", null, Map.of("client", address));
+            audit.clientEvent("console.login-throttled", address, Map.of("client", address));
             return loginForm(429, THROTTLED, operator);
         }
         String authorization = operator ? bearer(key) : basic(username, password);

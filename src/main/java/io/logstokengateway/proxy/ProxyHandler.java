@@ -102,8 +102,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         authenticator.authenticate(headers.get(HttpHeaders.AUTHORIZATION)).onComplete(authenticated -> {
             if (authenticated.failed()) {
                 if (authenticated.cause() instanceof Authenticator.Unauthenticated) {
-                    audit.requestEvent("auth.failed", null, Map.of("listener", listener, "client", String.valueOf(exchange.clientAddress),
-                            "method", exchange.method, "path", exchange.path));
+                    audit.clientEvent("auth.failed", exchange.clientAddress, attempt(exchange, null));
                     refuse(request, exchange, Outcome.UNAUTHENTICATED, Refusal.UNAUTHENTICATED);
                 } else {
                     LOG.warnf("Cannot authenticate on %s: %s", listener, authenticated.cause().getMessage());
@@ -184,8 +183,16 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         request.resume();
     }
 
+    /** What the audit trail records of a failed authentication: who tried what, never with which secret. */
+    private Map<String, Object> attempt(Exchange exchange, String username) {
+        Map<String, Object> details = AuditLog.attempt(listener, exchange.clientAddress, username);
+        details.put("method", exchange.method);
+        details.put("path", exchange.path);
+        return details;
+    }
+
     private void deny(HttpServerRequest request, Caller caller, Exchange exchange, String reason) {
-        audit.requestEvent("scope.denied", null, Map.of("listener", listener, "service", caller.serviceName(),
+        audit.callerEvent("scope.denied", Map.of("listener", listener, "service", caller.serviceName(),
                 "tokenId", String.valueOf(caller.tokenId()), "method", exchange.method, "path", exchange.path, "reason", reason));
         refuse(request, exchange, Outcome.REFUSED, Refusal.forbidden(reason));
     }
