@@ -36,7 +36,7 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response refused(ApiException e) {
         LOG.debugf("Management API refusal %d: %s", e.status(), e.getMessage());
-        return ApiError.response(e.status(), e.getMessage());
+        return ApiError.response(e);
     }
 
     @ServerExceptionMapper

@@ -60,6 +60,11 @@ public class ConfigValidator {
         config.admin().key().filter(key -> !key.isBlank()).filter(key -> !isStrongKey(key)).ifPresent(key ->
                 problems.add("gateway.admin.key must be at least 32 random bytes, written in hex or base64 (generate one with"
                         + " `openssl rand -hex 32`): the operator key opens every service"));
+        GatewayConfig.Throttle throttle = config.auth().throttle();
+        if (throttle.failuresPerUsername() < 1 || throttle.failuresPerAddress() < 1 || throttle.maxTracked() < 1
+                || throttle.window().isNegative() || throttle.window().isZero()) {
+            problems.add("gateway.auth.throttle.failures-per-username, failures-per-address, max-tracked and window must be positive");
+        }
         if (config.audit().maxEventsPerSecond() < 1 || config.audit().maxEventsPerClientPerSecond() < 1) {
             problems.add("gateway.audit.max-events-per-second and max-events-per-client-per-second must be positive");
         }

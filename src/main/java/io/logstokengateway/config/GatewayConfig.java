@@ -185,6 +185,27 @@ public interface GatewayConfig {
         /** How long an invalid credential is refused without asking the registry again. */
         @WithDefault("30s")
         Duration negativeCacheTtl();
+
+        /** Password and operator-key guessing, throttled on every listener. */
+        Throttle throttle();
+    }
+
+    interface Throttle {
+        /** Failed password checks allowed per username within {@code window}; beyond, 429 until the budget refills. */
+        @WithDefault("5")
+        int failuresPerUsername();
+
+        /** Failed password or key checks allowed per client address (an IPv6 client: per /64) within {@code window}. */
+        @WithDefault("20")
+        int failuresPerAddress();
+
+        /** The window of both budgets; they refill steadily, one attempt every {@code window / failures}. */
+        @WithDefault("15m")
+        Duration window();
+
+        /** Usernames and client addresses with failures on record at once (the least active are forgotten first). */
+        @WithDefault("100000")
+        int maxTracked();
     }
 
     interface Tokens {

@@ -3,6 +3,7 @@ package io.logstokengateway.proxy;
 import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.auth.Caller;
+import io.logstokengateway.auth.GuessThrottle;
 import io.logstokengateway.identity.UpstreamIdentity;
 import io.logstokengateway.proxy.Exchange.Outcome;
 import io.logstokengateway.scope.BodyRule.BodyVerdict;
@@ -99,11 +100,18 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             refuse(request, exchange, Outcome.REFUSED, refusal);
             return;
         }
-        authenticator.authenticate(headers.get(HttpHeaders.AUTHORIZATION)).onComplete(authenticated -> {
+        authenticator.authenticate(headers.get(HttpHeaders.AUTHORIZATION), listener, exchange.clientAddress).onComplete(authenticated -> {
             if (authenticated.failed()) {
-                if (authenticated.cause() instanceof Authenticator.Unauthenticated) {
-                    audit.clientEvent("auth.failed", exchange.clientAddress, attempt(exchange, null));
+                if (authenticated.cause() instanceof Authenticator.Unauthenticated refused) {
+                    audit.clientEvent("auth.failed", exchange.clientAddress, attempt(exchange, refused.username()));
                     refuse(request, exchange, Outcome.UNAUTHENTICATED, Refusal.UNAUTHENTICATED);
+                } else if (authenticated.cause() instanceof Authenticator.Throttled throttled) {
+                    long seconds = GuessThrottle.retryAfterSeconds(throttled.retryAfter());
+                    Map<String, Object> details = attempt(exchange, throttled.username());
+                    details.put("retryAfter", seconds);
+                    audit.clientEvent("auth.throttled", exchange.clientAddress, details);
+                    request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+                    refuse(request, exchange, Outcome.THROTTLED, Refusal.throttled(seconds));
                 } else {
                     LOG.warnf("Cannot authenticate on %s: %s", listener, authenticated.cause().getMessage());
                     refuse(request, exchange, Outcome.REGISTRY_UNAVAILABLE,

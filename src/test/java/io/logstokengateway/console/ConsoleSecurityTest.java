@@ -24,7 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The console's defences, driven over plain HTTP: sessions, CSRF, sign-in refusals and throttling, headers. */
+/**
+ * The console's defences, driven over plain HTTP: sessions, CSRF, sign-in refusals, headers. (The guessing throttle
+ * shared with the APIs and the proxies is tested on the packaged gateway: it/GuessingIT.)
+ */
 @QuarkusTest
 @QuarkusTestResource(OpenSearchResource.class)
 @QuarkusTestResource(GraylogResource.class)
@@ -139,20 +142,6 @@ class ConsoleSecurityTest {
         String value = Gateway.createToken(SERVICE, "not-for-the-console")[1];
         assertEquals(401, new ConsoleClient(root.getPort()).signIn(value, "token").statusCode());
         assertEquals(401, new ConsoleClient(root.getPort()).signIn("token", value).statusCode());
-    }
-
-    @Test
-    void repeatedFailuresForOneUsernameAreThrottledEvenWithTheRightPassword() {
-        String service = "ldp-console-00012";
-        String user = "logs-console-00012";
-        String password = SecretsInLogs.remember("Throttled-Account-Pass-7");
-        Gateway.provision(service, user, password, Map.of());
-        for (int i = 0; i < LoginThrottle.MAX_FAILURES_PER_USERNAME; i++) {
-            assertEquals(401, new ConsoleClient(root.getPort()).signIn(user, "guess-number-" + i).statusCode());
-        }
-        HttpResponse<String> answer = new ConsoleClient(root.getPort()).signIn(user, password);
-        assertEquals(429, answer.statusCode());
-        assertTrue(answer.body().contains(ConsoleLoginResource.THROTTLED));
     }
 
     @Test
