@@ -9,9 +9,9 @@ import java.time.Instant;
  * within {@code allowance} (the throttle's window), so at most {@code allowance / cost} attempts pass in any window.
  * <p>
  * Each call is atomic for its key: two attempts charged at once never both take the last place. Calls are made on
- * event loops and must answer from memory. {@link MemoryAttemptLedger} keeps one node's counts; nodes that must share
- * them can plug in an implementation backed by the registry database that keeps a local view and reconciles it in the
- * background, as revocations are shared.
+ * event loops and must answer from memory. {@link MemoryAttemptLedger} keeps one node's counts (the default bean);
+ * nodes that must share them can provide another bean, backed by the registry database, that keeps a local view and
+ * reconciles it in the background, as revocations are shared.
  */
 public interface AttemptLedger {
 

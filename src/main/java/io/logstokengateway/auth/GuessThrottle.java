@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code window / failures}). Charging first means parallel attempts cannot all pass: each takes a place or is refused.
  * <p>
  * API tokens are not throttled: 256 random bits are not guessed, and a throttled address must not lose its tokens.
- * The counts live in an {@link AttemptLedger}, this node's memory by default.
+ * The counts live in an {@link AttemptLedger} bean: this node's memory ({@link MemoryAttemptLedger}) unless another
+ * implementation is provided.
  */
 @ApplicationScoped
 public class GuessThrottle {
@@ -44,9 +45,8 @@ public class GuessThrottle {
     private final ConcurrentHashMap<String, Counter> throttledByListener = new ConcurrentHashMap<>();
 
     @Inject
-    public GuessThrottle(GatewayConfig config, MeterRegistry meters) {
-        this(config.auth().throttle(), new MemoryAttemptLedger(config.auth().throttle().maxTracked(), Clock.systemUTC()),
-                Clock.systemUTC(), meters);
+    public GuessThrottle(GatewayConfig config, AttemptLedger ledger, MeterRegistry meters) {
+        this(config.auth().throttle(), ledger, Clock.systemUTC(), meters);
     }
 
     GuessThrottle(GatewayConfig.Throttle settings, AttemptLedger ledger, Clock clock, MeterRegistry meters) {

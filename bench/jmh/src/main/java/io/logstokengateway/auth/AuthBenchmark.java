@@ -75,7 +75,7 @@ public class AuthBenchmark {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         authenticator = new Authenticator(env.registry, env.node, new TokenUsage(env.registry, env.vertx),
-                new GuessThrottle(env.config, meters), env.vertx, meters, env.config);
+                new GuessThrottle(env.config, new MemoryAttemptLedger(env.config), meters), env.vertx, meters, env.config);
         accepted = (Cache<String, Caller>) field("accepted").get(authenticator);
         refused = (Cache<String, Boolean>) field("refused").get(authenticator);
 
