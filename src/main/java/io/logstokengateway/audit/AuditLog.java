@@ -3,6 +3,8 @@ package io.logstokengateway.audit;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.crypto.TokenValues;
 import io.logstokengateway.registry.Registry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -48,17 +50,20 @@ public class AuditLog {
     private final Map<String, Long> suppressed = new LinkedHashMap<>();
     /** Events dropped in seconds that are over, per type, to report. */
     private final Map<String, Long> overdue = new LinkedHashMap<>();
+    private final MeterRegistry meters;
+    private final Map<String, Counter> suppressedCounters = new HashMap<>();
     private long timerId = -1;
 
     @Inject
-    public AuditLog(GatewayConfig config) {
-        this(config.audit().maxEventsPerSecond(), config.audit().maxEventsPerClientPerSecond(), Clock.systemUTC());
+    public AuditLog(GatewayConfig config, MeterRegistry meters) {
+        this(config.audit().maxEventsPerSecond(), config.audit().maxEventsPerClientPerSecond(), Clock.systemUTC(), meters);
     }
 
-    AuditLog(int maxPerTypePerSecond, int maxPerClientPerSecond, Clock clock) {
+    AuditLog(int maxPerTypePerSecond, int maxPerClientPerSecond, Clock clock, MeterRegistry meters) {
         this.maxPerTypePerSecond = maxPerTypePerSecond;
         this.maxPerClientPerSecond = maxPerClientPerSecond;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** A change made through the management API or the console: always written. */
@@ -86,6 +91,8 @@ public class AuditLog {
             boolean tooManyClients = ofClient == null && writtenByClient.size() >= MAX_CLIENTS_PER_SECOND;
             if (ofType >= maxPerTypePerSecond || tooManyClients || ofClient != null && ofClient >= maxPerClientPerSecond) {
                 suppressed.merge(event, 1L, Long::sum);
+                suppressedCounters.computeIfAbsent(event, type -> Counter.builder("gateway.audit.suppressed").tag("type", type)
+                        .description("Audit events of unauthenticated clients dropped beyond their budgets").register(meters)).increment();
                 return;
             }
             writtenByType.put(event, ofType + 1);

@@ -1,5 +1,6 @@
 package io.logstokengateway.audit;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.Logger;
@@ -27,6 +28,7 @@ class AuditLogTest {
         }
     };
     private final Logger category = Logger.getLogger("gateway.audit");
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void capture() {
@@ -48,7 +50,7 @@ class AuditLogTest {
 
     @Test
     void changesAreAlwaysWrittenAsJson() {
-        AuditLog audit = new AuditLog(1, 1, at(0));
+        AuditLog audit = new AuditLog(1, 1, at(0), meters);
         for (int i = 0; i < 5; i++) {
             audit.change("token.created", "operator", Map.of("service", "ldp-1", "tokenId", "t" + i));
         }
@@ -59,7 +61,7 @@ class AuditLogTest {
     @Test
     void aFloodingClientGetsItsShareAndTheRestIsCountedOnceTheSecondIsOver() {
         MovingClock clock = new MovingClock(1_000);
-        AuditLog audit = new AuditLog(20, 3, clock);
+        AuditLog audit = new AuditLog(20, 3, clock, meters);
         for (int i = 0; i < 100; i++) {
             audit.clientEvent("auth.failed", "10.0.0.1", Map.of("listener", "elasticsearch"));
         }
@@ -68,13 +70,14 @@ class AuditLogTest {
         audit.reportSuppressed();
         assertEquals(4, lines.size());
         assertTrue(lines.get(3).contains("\"event\":\"audit.suppressed\",\"type\":\"auth.failed\",\"count\":97"), lines.get(3));
+        assertEquals(97.0, meters.counter("gateway.audit.suppressed", "type", "auth.failed").count(), "and counted in the metrics");
         audit.clientEvent("auth.failed", "10.0.0.1", Map.of("listener", "elasticsearch"));
         assertEquals(5, lines.size(), "a new second, a new share");
     }
 
     @Test
     void oneFloodingClientDoesNotCrowdOutAnother() {
-        AuditLog audit = new AuditLog(20, 3, at(1_000));
+        AuditLog audit = new AuditLog(20, 3, at(1_000), meters);
         for (int i = 0; i < 1_000; i++) {
             audit.clientEvent("auth.failed", "10.0.0.1", Map.of("client", "10.0.0.1"));
         }
@@ -84,7 +87,7 @@ class AuditLogTest {
 
     @Test
     void eachEventTypeHasItsOwnBudget() {
-        AuditLog audit = new AuditLog(5, 1, at(1_000));
+        AuditLog audit = new AuditLog(5, 1, at(1_000), meters);
         for (int i = 0; i < 100; i++) {
             audit.clientEvent("auth.failed", "10.0.0." + i, Map.of());
         }
@@ -95,7 +98,7 @@ class AuditLogTest {
 
     @Test
     void eventsOfAuthenticatedCallersAreNeverDropped() {
-        AuditLog audit = new AuditLog(2, 1, at(1_000));
+        AuditLog audit = new AuditLog(2, 1, at(1_000), meters);
         for (int i = 0; i < 500; i++) {
             audit.clientEvent("auth.failed", "10.0.0." + (i % 200), Map.of());
             audit.callerEvent("scope.denied", Map.of("tokenId", "t" + i));

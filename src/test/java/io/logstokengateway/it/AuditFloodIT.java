@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,6 +137,9 @@ class AuditFloodIT {
         assertTrue(written > 0, "the flood is in the audit trail too");
         assertTrue(suppressed > 0, "and what was dropped of it is counted");
         assertEquals(floodRequests.get(), written + suppressed, "every flood event is either written or counted");
+        String metrics = RawHttp.get(RawHttp.client(31, 2), gateway.managementPort(), "/q/metrics").body();
+        assertTrue(Pattern.compile("gateway_audit_suppressed_total\\{type=\"auth.failed\"} [1-9]").matcher(metrics).find(),
+                "the drops are in the metrics too");
     }
 
     private static List<JsonNode> auditLines() throws IOException {
