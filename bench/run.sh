@@ -339,7 +339,7 @@ start_gateway_jvm() { # target app-dir search-API-upstream: PORT, MGMT, ADMIN an
   MGMT[$name]=$(free_port)
   local gl_port
   gl_port=$(free_port)
-  ADMIN[$name]=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+  ADMIN[$name]=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n') # 32 random bytes in hex, as gateway.admin.key requires
   # shellcheck disable=SC2086
   start_bg "$dir/gateway.log" java $GATEWAY_JAVA_OPTS \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${MGMT[$name]}" \

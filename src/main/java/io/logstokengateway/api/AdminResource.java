@@ -1,9 +1,11 @@
 package io.logstokengateway.api;
 
 import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.auth.ClientAddress;
 import io.logstokengateway.registry.Registry;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -43,6 +45,9 @@ public class AdminResource {
     @Context
     HttpHeaders headers;
 
+    @Context
+    HttpServerRequest request;
+
     public AdminResource(Registry registry, ApiCallers callers, AuditLog audit) {
         this.registry = registry;
         this.audit = audit;
@@ -55,7 +60,7 @@ public class AdminResource {
     @Operation(summary = "Provision a service")
     @APIResponse(responseCode = "201", description = "The service, without its secrets")
     public RestResponse<AdminServiceView> create(ServiceRequest request) {
-        callers.requireOperator(authorization());
+        callers.requireOperator(authorization(), client());
         AdminServiceView created = AdminServiceView.of(registry.createService(ApiException.requireBody(request).toSpec()));
         audit.change("service.created", ApiCaller.OPERATOR.describe(), Map.of("service", created.serviceName()));
         return RestResponse.ResponseBuilder.<AdminServiceView>created(
@@ -67,7 +72,7 @@ public class AdminResource {
     @GET
     @Operation(summary = "List the services")
     public List<AdminServiceView> list() {
-        callers.requireOperator(authorization());
+        callers.requireOperator(authorization(), client());
         return registry.services().stream().map(AdminServiceView::of).toList();
     }
 
@@ -75,7 +80,7 @@ public class AdminResource {
     @Path("/{serviceName}")
     @Operation(summary = "Describe a service")
     public AdminServiceView get(@PathParam("serviceName") String serviceName) {
-        callers.requireOperator(authorization());
+        callers.requireOperator(authorization(), client());
         return registry.service(serviceName).map(AdminServiceView::of)
                 .orElseThrow(() -> ApiException.notFound("service " + serviceName + " does not exist"));
     }
@@ -86,7 +91,7 @@ public class AdminResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change a service", description = "Absent fields are kept; every node forgets the service's cached credentials")
     public AdminServiceView update(@PathParam("serviceName") String serviceName, ServiceRequest request) {
-        callers.requireOperator(authorization());
+        callers.requireOperator(authorization(), client());
         AdminServiceView updated = AdminServiceView.of(registry.updateService(serviceName, ApiException.requireBody(request).toSpec()));
         audit.change("service.changed", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
         return updated;
@@ -97,12 +102,16 @@ public class AdminResource {
     @Operation(summary = "Delete a service", description = "Revokes all its tokens")
     @APIResponse(responseCode = "204", description = "Deleted")
     public void delete(@PathParam("serviceName") String serviceName) {
-        callers.requireOperator(authorization());
+        callers.requireOperator(authorization(), client());
         registry.deleteService(serviceName);
         audit.change("service.deleted", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
     }
 
     private String authorization() {
         return headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+    }
+
+    private String client() {
+        return ClientAddress.of(request);
     }
 }

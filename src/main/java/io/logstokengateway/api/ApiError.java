@@ -17,10 +17,10 @@ import jakarta.ws.rs.core.Response;
 public record ApiError(@JsonProperty("class") String errorClass, String message) {
 
     /** Sent with every 401 so that curl and browsers know Basic credentials are expected. */
-    static final String BASIC_CHALLENGE = "Basic realm=\"logs-token-gateway\"";
+    public static final String BASIC_CHALLENGE = "Basic realm=\"logs-token-gateway\"";
 
     /** The OVHcloud error class of an HTTP status. */
-    static String classOf(int status) {
+    public static String classOf(int status) {
         return switch (status) {
             case 400 -> "Client::BadRequest";
             case 401 -> "Client::Unauthorized";
@@ -31,9 +31,19 @@ public record ApiError(@JsonProperty("class") String errorClass, String message)
             case 409 -> "Client::Conflict";
             case 413 -> "Client::RequestEntityTooLarge";
             case 415 -> "Client::UnsupportedMediaType";
+            case 429 -> "Client::TooManyRequests";
             case 503 -> "Server::ServiceUnavailable";
             default -> status < 500 ? "Client::BadRequest" : "Server::InternalServerError";
         };
+    }
+
+    /** The answer to a refusal of the API layer, with its {@code Retry-After} when it has one. */
+    static Response response(ApiException e) {
+        Response answer = response(e.status(), e.getMessage());
+        if (e.retryAfterSeconds() > 0) {
+            answer.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        }
+        return answer;
     }
 
     /** The whole answer for a status and a caller-safe message. */

@@ -12,6 +12,7 @@ import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -35,7 +36,7 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response refused(ApiException e) {
         LOG.debugf("Management API refusal %d: %s", e.status(), e.getMessage());
-        return ApiError.response(e.status(), e.getMessage());
+        return ApiError.response(e);
     }
 
     @ServerExceptionMapper
@@ -72,6 +73,23 @@ public class ApiExceptionMappers {
             return e.getResponse();
         }
         return ApiError.response(e.getResponse().getStatus(), describe(e, request.getMethod()));
+    }
+
+    /**
+     * The framework could not decode the request (bad percent-encoding in a form, say): the client's mistake, not a
+     * fault, so no stack trace. The exception's message quotes the undecodable input, which may be a password: not logged.
+     */
+    @ServerExceptionMapper
+    public Response undecodable(IllegalArgumentException e, UriInfo uri) {
+        StackTraceElement[] trace = e.getStackTrace();
+        if (trace.length == 0 || !trace[0].getClassName().startsWith("org.jboss.resteasy.reactive.")) {
+            return unexpected(e, uri);
+        }
+        LOG.debugf("Request to %s could not be decoded (%s at %s)", uri.getPath(), e.getClass().getSimpleName(), trace[0]);
+        if (!inManagementApi(uri)) {
+            return Response.status(400).type(MediaType.TEXT_PLAIN_TYPE).entity("The request could not be decoded").build();
+        }
+        return ApiError.response(400, "The request could not be decoded (percent-encoding or character set)");
     }
 
     @ServerExceptionMapper

@@ -2,11 +2,13 @@ package io.logstokengateway.api;
 
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.auth.ClientAddress;
 import io.logstokengateway.registry.OperationRecord;
 import io.logstokengateway.registry.Registry;
 import io.logstokengateway.registry.ServiceRecord;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.NoCache;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,9 @@ public class TokenResource {
     @Context
     HttpHeaders headers;
 
+    @Context
+    HttpServerRequest request;
+
     public TokenResource(Registry registry, ApiCallers callers, AuditLog audit, GatewayConfig config) {
         this.registry = registry;
         this.audit = audit;
@@ -66,7 +70,7 @@ public class TokenResource {
     @GET
     @Operation(summary = "List the services the caller may see")
     public List<String> services() {
-        ApiCaller caller = callers.authenticate(authorization());
+        ApiCaller caller = callers.authenticate(authorization(), ApiCallers.MANAGEMENT, client());
         if (!caller.operator()) {
             return List.of(caller.serviceName());
         }
@@ -77,7 +81,7 @@ public class TokenResource {
     @Path("/{serviceName}")
     @Operation(summary = "Describe a service")
     public ServiceSummary service(@PathParam("serviceName") String serviceName) {
-        callers.requireService(authorization(), serviceName);
+        callers.requireService(authorization(), client(), serviceName);
         return ServiceSummary.of(existing(serviceName));
     }
 
@@ -85,7 +89,7 @@ public class TokenResource {
     @Path("/{serviceName}/url")
     @Operation(summary = "List the public addresses of the Graylog API, the search API and the Graylog web interface")
     public List<PublicUrl> urls(@PathParam("serviceName") String serviceName) {
-        callers.requireService(authorization(), serviceName);
+        callers.requireService(authorization(), client(), serviceName);
         existing(serviceName);
         // Only the addresses the operator configured: an absent one is omitted rather than guessed.
         List<PublicUrl> urls = new ArrayList<>();
@@ -101,7 +105,7 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Create a token", description = "Answers an Operation; poll it until SUCCESS, then read its tokenId")
     public OperationView createToken(@PathParam("serviceName") String serviceName, CreateTokenRequest request) {
-        ApiCaller caller = callers.requireService(authorization(), serviceName);
+        ApiCaller caller = callers.requireService(authorization(), client(), serviceName);
         CreateTokenRequest body = ApiException.requireBody(request);
         OperationRecord operation = registry.createToken(serviceName, body.name(), body.clusterId(),
                 IsoTimes.parseOptional("expiresAt", body.expiresAt()));
@@ -113,16 +117,15 @@ public class TokenResource {
     @Path("/{serviceName}/token")
     @Operation(summary = "List the ids of the service's tokens")
     public List<String> tokenIds(@PathParam("serviceName") String serviceName) {
-        callers.requireService(authorization(), serviceName);
+        callers.requireService(authorization(), client(), serviceName);
         return registry.tokenIds(serviceName);
     }
 
     @GET
     @Path("/{serviceName}/token/{tokenId}")
-    @NoCache // the answer holds a secret: no cache on the way may keep it
-    @Operation(summary = "Read a token, with its value")
+    @Operation(summary = "Read a token, with its value") // answered with Cache-Control: no-store, like every management answer
     public TokenDetails token(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
-        callers.requireService(authorization(), serviceName);
+        callers.requireService(authorization(), client(), serviceName);
         return TokenDetails.of(registry.token(serviceName, tokenId));
     }
 
@@ -130,7 +133,7 @@ public class TokenResource {
     @Path("/{serviceName}/token/{tokenId}")
     @Operation(summary = "Revoke a token", description = "Refused by this node at once; the Operation reaches SUCCESS when every live node refuses it")
     public OperationView deleteToken(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
-        ApiCaller caller = callers.requireService(authorization(), serviceName);
+        ApiCaller caller = callers.requireService(authorization(), client(), serviceName);
         OperationRecord operation = registry.deleteToken(serviceName, tokenId);
         audit.change("token.deleted", caller.describe(), Map.of("service", serviceName, "tokenId", tokenId));
         return OperationView.of(operation);
@@ -140,7 +143,7 @@ public class TokenResource {
     @Path("/{serviceName}/operation")
     @Operation(summary = "List the ids of the service's operations")
     public List<String> operationIds(@PathParam("serviceName") String serviceName) {
-        callers.requireService(authorization(), serviceName);
+        callers.requireService(authorization(), client(), serviceName);
         return registry.operationIds(serviceName);
     }
 
@@ -148,7 +151,7 @@ public class TokenResource {
     @Path("/{serviceName}/operation/{operationId}")
     @Operation(summary = "Read an operation")
     public OperationView operation(@PathParam("serviceName") String serviceName, @PathParam("operationId") String operationId) {
-        callers.requireService(authorization(), serviceName);
+        callers.requireService(authorization(), client(), serviceName);
         return OperationView.of(registry.operation(serviceName, operationId));
     }
 
@@ -158,7 +161,7 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change the account password", description = "Every node forgets the old password at once")
     public OperationView changePassword(@PathParam("serviceName") String serviceName, ChangePasswordRequest request) {
-        ApiCaller caller = callers.requireService(authorization(), serviceName);
+        ApiCaller caller = callers.requireService(authorization(), client(), serviceName);
         OperationRecord operation = registry.changePassword(serviceName, ApiException.requireBody(request).password());
         audit.change("service.password-changed", caller.describe(), Map.of("service", serviceName));
         return OperationView.of(operation);
@@ -166,6 +169,10 @@ public class TokenResource {
 
     private String authorization() {
         return headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+    }
+
+    private String client() {
+        return ClientAddress.of(request);
     }
 
     private ServiceRecord existing(String serviceName) {

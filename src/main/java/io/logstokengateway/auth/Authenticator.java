@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Turns an {@code Authorization} header into a {@link Caller}. Known credentials are answered from memory; a miss
  * asks the registry on a worker thread (one lookup per distinct header at a time); refused credentials are
- * remembered for a while so garbage cannot hammer the database. Revocations evict at once.
+ * remembered for a while so garbage cannot hammer the database. Revocations evict at once. Account passwords go
+ * through the {@link GuessThrottle} (tokens do not: they are not guessed).
  */
 @ApplicationScoped
 public class Authenticator {
@@ -34,6 +36,7 @@ public class Authenticator {
     private final Registry registry;
     private final ClusterNode node;
     private final TokenUsage usage;
+    private final GuessThrottle throttle;
     private final Vertx vertx;
     private final Cache<String, Caller> accepted;
     private final Cache<String, Boolean> refused;
@@ -44,8 +47,10 @@ public class Authenticator {
     private final Counter acceptedFromRegistry;
     private final Counter refusedCount;
 
-    public Authenticator(Registry registry, ClusterNode node, TokenUsage usage, Vertx vertx, MeterRegistry meters, GatewayConfig config) {
+    public Authenticator(Registry registry, ClusterNode node, TokenUsage usage, GuessThrottle throttle, Vertx vertx,
+                         MeterRegistry meters, GatewayConfig config) {
         this.node = node;
+        this.throttle = throttle;
         GatewayConfig.AuthCache settings = config.auth();
         this.registry = registry;
         this.usage = usage;
@@ -59,10 +64,14 @@ public class Authenticator {
         this.refusedCount = meters.counter("gateway.auth", "outcome", "refused", "source", "any");
     }
 
-    /** Call on a Vert.x context; the future completes on it. Fails with {@link Unauthenticated} when refused. */
-    public Future<Caller> authenticate(String authorization) {
+    /**
+     * Call on a Vert.x context; the future completes on it. Fails with {@link Unauthenticated} when refused, and with
+     * {@link Throttled} when account credentials come from a client or for a username with too many failed checks.
+     * {@code listener} and {@code client} (its address) name the attempt for the throttle.
+     */
+    public Future<Caller> authenticate(String authorization, String listener, String client) {
         if (authorization == null) {
-            return refuse();
+            return refuse(null);
         }
         if (!node.upToDate()) {
             // Revocations made on other nodes may have been missed: trust nothing cached, ask the registry.
@@ -71,43 +80,69 @@ public class Authenticator {
         Caller known = accepted.getIfPresent(authorization);
         if (known != null) {
             if (!known.expiredAt(Instant.now())) {
+                // An account answered without a check: a throttled client must still not tell a right guess from a wrong one.
+                Optional<Duration> wait = known.viaToken() ? Optional.empty() : throttle.check(listener, client, known.username());
+                if (wait.isPresent()) {
+                    return Future.failedFuture(new Throttled(known.username(), wait.get()));
+                }
                 acceptedFromCache.increment();
                 noteUse(known);
                 return Future.succeededFuture(known);
             }
             accepted.invalidate(authorization);
         }
-        if (refused.getIfPresent(authorization) != null) {
-            return refuse();
-        }
+        boolean knownBad = refused.getIfPresent(authorization) != null;
         Optional<Credentials> credentials = Credentials.parse(authorization);
+        String username = credentials.orElse(null) instanceof Credentials.Account account ? account.username() : null;
+        if (knownBad) {
+            Optional<Duration> wait = username == null ? Optional.empty() : throttle.check(listener, client, username);
+            return wait.isPresent() ? Future.failedFuture(new Throttled(username, wait.get())) : refuse(username);
+        }
         if (credentials.isEmpty()) {
             refused.put(authorization, Boolean.TRUE);
-            return refuse();
+            return refuse(null);
         }
-        Promise<Caller> lookup = Promise.promise();
-        Future<Caller> pending = inFlight.putIfAbsent(authorization, lookup.future());
+        Future<Caller> pending = inFlight.get(authorization);
         if (pending != null) {
             return pending; // the same credentials are being looked up already
         }
+        if (username != null) {
+            // Charged before the check, so that parallel guesses cannot all be checked.
+            Optional<Duration> wait = throttle.admit(listener, client, username);
+            if (wait.isPresent()) {
+                return Future.failedFuture(new Throttled(username, wait.get()));
+            }
+        }
+        Promise<Caller> lookup = Promise.promise();
+        pending = inFlight.putIfAbsent(authorization, lookup.future());
+        if (pending != null) {
+            if (username != null) {
+                throttle.refund(client, username); // another event loop started the same lookup meanwhile
+            }
+            return pending;
+        }
         lookUp(authorization, credentials.get()).onComplete(done -> {
             inFlight.remove(authorization);
+            if (username != null && !(done.failed() && done.cause() instanceof Unauthenticated)) {
+                throttle.refund(client, username); // right, or not checked at all (registry unavailable)
+            }
             lookup.handle(done);
         });
         return lookup.future();
     }
 
     private Future<Caller> lookUp(String header, Credentials credentials) {
+        String username = credentials instanceof Credentials.Account account ? account.username() : null;
         long generation = revocationGeneration.get();
         return vertx.executeBlocking(() -> resolve(credentials), false)
                 .compose(resolved -> {
                     if (resolved.isEmpty()) {
                         refused.put(header, Boolean.TRUE);
-                        return refuse();
+                        return refuse(username);
                     }
                     Caller caller = toCaller(resolved.get());
                     if (caller.expiredAt(Instant.now())) {
-                        return refuse();
+                        return refuse(username);
                     }
                     if (generation == revocationGeneration.get()) {
                         accepted.put(header, caller);
@@ -138,9 +173,9 @@ public class Authenticator {
                 new ServiceScope(service.readPatterns(), service.writePatterns()));
     }
 
-    private <T> Future<T> refuse() {
+    private <T> Future<T> refuse(String username) {
         refusedCount.increment();
-        return Future.failedFuture(Unauthenticated.INSTANCE);
+        return Future.failedFuture(username == null ? Unauthenticated.INSTANCE : new Unauthenticated(username));
     }
 
     void forget(@Observes Revocation revocation) {
@@ -154,12 +189,43 @@ public class Authenticator {
         }
     }
 
-    /** Refusal, always the same whatever the reason (no oracle). */
+    /**
+     * Refusal, always answered the same whatever the reason (no oracle). It names the username presented with
+     * account credentials, for the audit trail; {@code null} for tokens and malformed headers.
+     */
     public static final class Unauthenticated extends RuntimeException {
-        static final Unauthenticated INSTANCE = new Unauthenticated();
+        static final Unauthenticated INSTANCE = new Unauthenticated(null);
 
-        private Unauthenticated() {
+        private final String username;
+
+        private Unauthenticated(String username) {
             super("Authentication required", null, false, false);
+            this.username = username;
+        }
+
+        public String username() {
+            return username;
+        }
+    }
+
+    /** Account credentials refused without a check: too many failed checks from this client or for this username. */
+    public static final class Throttled extends RuntimeException {
+        private final String username;
+        private final Duration wait;
+
+        Throttled(String username, Duration wait) {
+            super("Too many failed authentication attempts", null, false, false);
+            this.username = username;
+            this.wait = wait;
+        }
+
+        public String username() {
+            return username;
+        }
+
+        /** How long the client should wait before the next attempt. */
+        public Duration retryAfter() {
+            return wait;
         }
     }
 }

@@ -13,11 +13,21 @@ import java.nio.file.Files;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /** Rules across properties, checked before anything listens: the gateway refuses to start on a contradiction. */
 @ApplicationScoped
 public class ConfigValidator {
+
+    /** Minimum decoded length of the operator key, and of distinct byte values in it (random bytes have about 30). */
+    private static final int KEY_BYTES = 32;
+    private static final int KEY_DISTINCT_BYTES = 16;
+    private static final Pattern HEX = Pattern.compile("(?:[0-9a-fA-F]{2})+");
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]+={0,2}");
 
     void check(@Observes @Priority(1) StartupEvent startup, GatewayConfig config) {
         List<String> problems = problems(config);
@@ -47,7 +57,39 @@ public class ConfigValidator {
         checkGatewayCredentials("gateway.graylog", config.graylog(), problems);
         checkTrustCertificates("gateway.elasticsearch", config.elasticsearch(), problems);
         checkTrustCertificates("gateway.graylog", config.graylog(), problems);
+        config.admin().key().filter(key -> !key.isBlank()).filter(key -> !isStrongKey(key)).ifPresent(key ->
+                problems.add("gateway.admin.key must be at least 32 random bytes, written in hex or base64 (generate one with"
+                        + " `openssl rand -hex 32`): the operator key opens every service"));
+        GatewayConfig.Throttle throttle = config.auth().throttle();
+        if (throttle.failuresPerUsername() < 1 || throttle.failuresPerAddress() < 1 || throttle.maxTracked() < 1
+                || throttle.window().isNegative() || throttle.window().isZero()) {
+            problems.add("gateway.auth.throttle.failures-per-username, failures-per-address, max-tracked and window must be positive");
+        }
+        if (config.audit().maxEventsPerSecond() < 1 || config.audit().maxEventsPerClientPerSecond() < 1) {
+            problems.add("gateway.audit.max-events-per-second and max-events-per-client-per-second must be positive");
+        }
         return problems;
+    }
+
+    /**
+     * Whether the key reads as at least 32 random bytes, hex or base64 (standard or URL-safe, padded or not). Randomness
+     * cannot be proven; a key without enough distinct bytes ({@code 00…}, a repeated pattern) is certainly not random.
+     */
+    static boolean isStrongKey(String key) {
+        byte[] bytes;
+        if (HEX.matcher(key).matches()) {
+            bytes = HexFormat.of().parseHex(key);
+        } else if (BASE64.matcher(key).matches()) {
+            try {
+                // Padding is optional to this decoder; URL-safe letters are mapped to the standard ones.
+                bytes = Base64.getDecoder().decode(key.replace("=", "").replace('-', '+').replace('_', '/'));
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        return bytes.length >= KEY_BYTES && IntStream.range(0, bytes.length).map(i -> bytes[i]).distinct().count() >= KEY_DISTINCT_BYTES;
     }
 
     private static void checkUpstreams(String property, List<URI> upstreams, List<String> problems) {

@@ -40,7 +40,10 @@ public interface GatewayConfig {
     Audit audit();
 
     interface Admin {
-        /** Operator key, sent as {@code Authorization: Bearer <key>}; without it the admin API refuses everyone. */
+        /**
+         * Operator key, sent as {@code Authorization: Bearer <key>}: at least 32 random bytes, hex or base64
+         * ({@code openssl rand -hex 32}); without it the admin API refuses everyone.
+         */
         Optional<String> key();
     }
 
@@ -202,6 +205,27 @@ public interface GatewayConfig {
         /** How long an invalid credential is refused without asking the registry again. */
         @WithDefault("30s")
         Duration negativeCacheTtl();
+
+        /** Password and operator-key guessing, throttled on every listener. */
+        Throttle throttle();
+    }
+
+    interface Throttle {
+        /** Failed password checks allowed per username within {@code window}; beyond, 429 until the budget refills. */
+        @WithDefault("5")
+        int failuresPerUsername();
+
+        /** Failed password or key checks allowed per client address (an IPv6 client: per /64) within {@code window}. */
+        @WithDefault("20")
+        int failuresPerAddress();
+
+        /** The window of both budgets; they refill steadily, one attempt every {@code window / failures}. */
+        @WithDefault("15m")
+        Duration window();
+
+        /** Usernames and client addresses with failures on record at once (the least active are forgotten first). */
+        @WithDefault("100000")
+        int maxTracked();
     }
 
     interface Tokens {
@@ -214,9 +238,16 @@ public interface GatewayConfig {
     }
 
     interface Audit {
-        /** Per-request security events (authentication failures, scope refusals) written per second at most; the rest are counted. */
+        /**
+         * Events of unauthenticated clients (failed or throttled authentication) written per second at most, for each
+         * event type; the rest are counted in {@code audit.suppressed}.
+         */
         @WithDefault("20")
         int maxEventsPerSecond();
+
+        /** Of those, events caused by one client address written per second at most, so that one client cannot take the whole budget. */
+        @WithDefault("5")
+        int maxEventsPerClientPerSecond();
     }
 
     interface Cluster {

@@ -4,6 +4,7 @@ import io.logstokengateway.api.ApiCaller;
 import io.logstokengateway.api.ApiCallers;
 import io.logstokengateway.api.ApiException;
 import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.auth.ClientAddress;
 import io.logstokengateway.registry.RegistryUnavailableException;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,30 +27,30 @@ import java.util.Map;
 
 /**
  * Signing in to and out of the console. The credentials are those of the management API, checked by the same
- * {@link ApiCallers} (a service's account, or the operator key): the console has no rules of its own about who may
- * sign in, only a throttle in front and a session behind.
+ * {@link ApiCallers} (a service's account, or the operator key) behind the same guessing throttle: the console has no
+ * rules of its own about who may sign in, only a session behind.
  */
 @Path("/console")
 @Blocking
 public class ConsoleLoginResource {
 
     private static final Logger LOG = Logger.getLogger(ConsoleLoginResource.class);
+    /** The listener name of console sign-ins in the audit log and the metrics. */
+    static final String LISTENER = "console";
     static final String FAILED = "Sign-in failed. Check your credentials and try again.";
     static final String THROTTLED = "Too many failed sign-ins. Wait a few minutes, then try again.";
 
     private final ApiCallers callers;
     private final ConsoleSessions sessions;
-    private final LoginThrottle throttle;
     private final ConsolePages pages;
     private final AuditLog audit;
 
     @Context
     HttpServerRequest request;
 
-    public ConsoleLoginResource(ApiCallers callers, ConsoleSessions sessions, LoginThrottle throttle, ConsolePages pages, AuditLog audit) {
+    public ConsoleLoginResource(ApiCallers callers, ConsoleSessions sessions, ConsolePages pages, AuditLog audit) {
         this.callers = callers;
         this.sessions = sessions;
-        this.throttle = throttle;
         this.pages = pages;
         this.audit = audit;
     }
@@ -66,7 +67,7 @@ public class ConsoleLoginResource {
         if (sessions.find(sessionId).isPresent()) {
             return home(sessionId);
         }
-        return loginForm(200, null, false);
+        return loginForm(200, null, false).build();
     }
 
     @POST
@@ -79,25 +80,18 @@ public class ConsoleLoginResource {
             throw new ConsoleWeb.CsrfRefused();
         }
         boolean operator = "operator".equals(method);
-        String address = ConsoleWeb.clientAddress(request);
-        String throttledName = operator ? null : blankToNull(username);
-        if (!throttle.allows(address, throttledName)) {
-            audit.requestEvent("console.login-throttled", null, Map.of("client", address));
-            return loginForm(429, THROTTLED, operator);
-        }
+        String address = ClientAddress.of(request);
         String authorization = operator ? bearer(key) : basic(username, password);
         ApiCaller caller;
         try {
-            caller = authorization == null ? null : callers.authenticate(authorization);
+            caller = callers.authenticate(authorization, LISTENER, address); // throttled and audited there
         } catch (ApiException refused) {
-            caller = null; // ApiCallers has written auth.failed to the audit log
+            LOG.debugf("Console sign-in refused (%d) for a client at %s", refused.status(), address);
+            if (refused.status() == 429) {
+                return loginForm(429, THROTTLED, operator).header(HttpHeaders.RETRY_AFTER, refused.retryAfterSeconds()).build();
+            }
+            return loginForm(401, FAILED, operator).build();
         }
-        if (caller == null) {
-            throttle.failed(address, throttledName);
-            LOG.debugf("Console sign-in refused for a client at %s", address);
-            return loginForm(401, FAILED, operator);
-        }
-        throttle.succeeded(throttledName);
         ConsoleSession session = sessions.open(caller);
         audit.change("console.login", caller.describe(), Map.of("client", address));
         return landing(session)
@@ -134,10 +128,10 @@ public class ConsoleLoginResource {
         return ConsoleWeb.html(503, pages.error(null, "Temporarily unavailable", "The console cannot reach its registry. Try again in a minute.")).build();
     }
 
-    private Response loginForm(int status, String message, boolean operatorOpen) {
+    private Response.ResponseBuilder loginForm(int status, String message, boolean operatorOpen) {
         String nonce = sessions.randomToken();
         return ConsoleWeb.html(status, pages.login(nonce, message, operatorOpen))
-                .header(HttpHeaders.SET_COOKIE, ConsoleWeb.cookie(ConsoleWeb.LOGIN_COOKIE, nonce, request)).build();
+                .header(HttpHeaders.SET_COOKIE, ConsoleWeb.cookie(ConsoleWeb.LOGIN_COOKIE, nonce, request));
     }
 
     /** Where a signed-in caller starts: its service, or the service picker for the operator. */
@@ -158,7 +152,4 @@ public class ConsoleLoginResource {
         return key == null || key.isBlank() ? null : "Bearer " + key.trim();
     }
 
-    private static String blankToNull(String text) {
-        return text == null || text.isBlank() ? null : text.trim();
-    }
 }

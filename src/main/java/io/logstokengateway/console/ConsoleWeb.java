@@ -33,10 +33,6 @@ final class ConsoleWeb {
         return request.isSSL() || "https".equalsIgnoreCase(request.scheme());
     }
 
-    static String clientAddress(HttpServerRequest request) {
-        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-    }
-
     static Response.ResponseBuilder html(int status, String body) {
         return Response.status(status).type(HTML).entity(body);
     }

@@ -8,7 +8,7 @@ final class Exchange {
 
     /** How a request ended, as the access log and the metrics name it. */
     enum Outcome {
-        FORWARDED("forwarded"), REFUSED("refused"), UNAUTHENTICATED("unauthenticated"),
+        FORWARDED("forwarded"), REFUSED("refused"), UNAUTHENTICATED("unauthenticated"), THROTTLED("throttled"),
         REGISTRY_UNAVAILABLE("registry-unavailable"), UPSTREAM_FAILED("upstream-failed"), CLIENT_ABORTED("client-aborted");
 
         final String label;

@@ -3,6 +3,7 @@ package io.logstokengateway.proxy;
 import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.auth.Caller;
+import io.logstokengateway.auth.GuessThrottle;
 import io.logstokengateway.identity.UpstreamIdentity;
 import io.logstokengateway.proxy.Exchange.Outcome;
 import io.logstokengateway.scope.BodyRule.BodyVerdict;
@@ -91,17 +92,27 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest("Transfer-Encoding and Content-Length must not both be set"));
             return;
         }
+        if (headers.getAll(HttpHeaders.HOST).size() > 1) {
+            refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest("a request has one Host header"));
+            return;
+        }
         Refusal refusal = policy.beforeAuthentication(request);
         if (refusal != null) {
             refuse(request, exchange, Outcome.REFUSED, refusal);
             return;
         }
-        authenticator.authenticate(headers.get(HttpHeaders.AUTHORIZATION)).onComplete(authenticated -> {
+        authenticator.authenticate(headers.get(HttpHeaders.AUTHORIZATION), listener, exchange.clientAddress).onComplete(authenticated -> {
             if (authenticated.failed()) {
-                if (authenticated.cause() instanceof Authenticator.Unauthenticated) {
-                    audit.requestEvent("auth.failed", null, Map.of("listener", listener, "client", String.valueOf(exchange.clientAddress),
-                            "method", exchange.method, "path", exchange.path));
+                if (authenticated.cause() instanceof Authenticator.Unauthenticated refused) {
+                    audit.clientEvent("auth.failed", exchange.clientAddress, attempt(exchange, refused.username()));
                     refuse(request, exchange, Outcome.UNAUTHENTICATED, Refusal.UNAUTHENTICATED);
+                } else if (authenticated.cause() instanceof Authenticator.Throttled throttled) {
+                    long seconds = GuessThrottle.retryAfterSeconds(throttled.retryAfter());
+                    Map<String, Object> details = attempt(exchange, throttled.username());
+                    details.put("retryAfter", seconds);
+                    audit.clientEvent("auth.throttled", exchange.clientAddress, details);
+                    request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+                    refuse(request, exchange, Outcome.THROTTLED, Refusal.throttled(seconds));
                 } else {
                     LOG.warnf("Cannot authenticate on %s: %s", listener, authenticated.cause().getMessage());
                     refuse(request, exchange, Outcome.REGISTRY_UNAVAILABLE,
@@ -173,6 +184,14 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         request.resume();
     }
 
+    /** What the audit trail records of a failed authentication: who tried what, never with which secret. */
+    private Map<String, Object> attempt(Exchange exchange, String username) {
+        Map<String, Object> details = AuditLog.attempt(listener, exchange.clientAddress, username);
+        details.put("method", exchange.method);
+        details.put("path", exchange.path);
+        return details;
+    }
+
     /**
      * Runs the body rule, on the event loop for small plain bodies, on a worker otherwise. When the rule met a name
      * the decision's view of the upstream did not know, the request is decided again on a current one, once.
@@ -220,7 +239,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest(reason));
             return;
         }
-        audit.requestEvent("scope.denied", null, Map.of("listener", listener, "service", caller.serviceName(),
+        audit.callerEvent("scope.denied", Map.of("listener", listener, "service", caller.serviceName(),
                 "tokenId", String.valueOf(caller.tokenId()), "method", exchange.method, "path", exchange.path, "reason", reason));
         refuse(request, exchange, Outcome.REFUSED, Refusal.forbidden(reason));
     }
@@ -327,15 +346,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private void prepareHeaders(HttpServerRequest request, Caller caller, String client, HttpClientRequest upstreamRequest) {
         MultiMap out = upstreamRequest.headers();
         HopByHop.copyEndToEnd(request.headers(), out);
-        identity.apply(caller, out);
-        String priorFor = request.getHeader("X-Forwarded-For");
-        if (client != null) {
-            out.set("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
-        }
-        out.set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
-        if (request.authority() != null) {
-            out.set("X-Forwarded-Host", request.authority().toString());
-        }
+        ForwardingHeaders.apply(request, client, out);
+        identity.apply(caller, out); // last: an identity header may be named x-forwarded-*
         if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
             upstreamRequest.setChunked(true);
         }

@@ -11,6 +11,12 @@ record Refusal(int status, String type, String reason) {
         return new Refusal(403, "security_exception", reason);
     }
 
+    /** Account credentials refused unchecked: too many failed checks from this client or for this username. */
+    static Refusal throttled(long retryAfterSeconds) {
+        return new Refusal(429, "too_many_requests", "too many failed authentication attempts: try again in "
+                + retryAfterSeconds + " seconds");
+    }
+
     static Refusal badRequest(String reason) {
         return new Refusal(400, "illegal_argument_exception", reason);
     }

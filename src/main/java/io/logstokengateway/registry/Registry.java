@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -32,9 +33,15 @@ public class Registry {
 
     private static final Logger LOG = Logger.getLogger(Registry.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern PRINTABLE = Pattern.compile("[^\\p{Cntrl}]{1,128}");
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern PASSWORD = Pattern.compile("[^\\p{Cntrl}]{12,256}");
     private static final Pattern INDEX_PATTERN = Pattern.compile("[^\\s,\"\\\\/]{1,255}");
+    /** Column sizes of the migration (H2 counts them in UTF-16 code units, PostgreSQL in characters). */
+    private static final int MAX_NAME = 128;
+    private static final int MAX_UPSTREAM_USERNAME = 256;
+    private static final int MAX_PATTERNS = 4096;
+    /** Upstream passwords and tokens, in UTF-8 bytes: sealed (nonce, tag, base64) they fit the 1024 of the column. */
+    private static final int MAX_UPSTREAM_SECRET_BYTES = 512;
 
     private final Jdbc jdbc;
     private final SecretBox secretBox;
@@ -73,7 +80,7 @@ public class Registry {
         ServiceRecord service = apply(new ServiceRecord(spec.serviceName(), spec.username(), null, ServiceState.ENABLED, null,
                 null, null, ServiceRecord.defaultReadPatterns(spec.username()), ServiceRecord.defaultWritePatterns(spec.username()),
                 null, null, null, now, now), spec, now);
-        return jdbc.inTransaction(c -> {
+        return writing(c -> {
             if (ServiceStore.byName(c, spec.serviceName()).isPresent()) {
                 throw new RegistryException(RegistryException.Reason.CONFLICT, "service " + spec.serviceName() + " already exists");
             }
@@ -89,6 +96,7 @@ public class Registry {
         if (patch.serviceName() != null && !patch.serviceName().equals(serviceName) || patch.username() != null) {
             throw RegistryException.badRequest("serviceName and username cannot be changed");
         }
+        requireExistingName(serviceName);
         Instant now = now();
         return revokingService(serviceName, c -> {
             ServiceRecord updated = apply(service(c, serviceName), patch, now);
@@ -98,6 +106,7 @@ public class Registry {
     }
 
     public void deleteService(String serviceName) {
+        requireExistingName(serviceName);
         revokingService(serviceName, c -> {
             service(c, serviceName);
             return ServiceStore.delete(c, serviceName);
@@ -109,15 +118,19 @@ public class Registry {
     }
 
     public Optional<ServiceRecord> service(String serviceName) {
+        if (!isName(serviceName)) {
+            return Optional.empty();
+        }
         return jdbc.inTransaction(c -> ServiceStore.byName(c, serviceName));
     }
 
     public OperationRecord changePassword(String serviceName, String password) {
+        requireExistingName(serviceName);
         requirePassword(password);
         String hash = passwordHasher.hash(password);
         Instant now = now();
         Revocation[] revocation = new Revocation[1];
-        OperationRecord operation = jdbc.inTransaction(c -> {
+        OperationRecord operation = writing(c -> {
             ServiceRecord s = service(c, serviceName);
             ServiceStore.update(c, new ServiceRecord(s.serviceName(), s.username(), s.displayName(), s.state(), hash,
                     s.elasticsearchUsername(), s.elasticsearchPasswordSealed(), s.readPatterns(), s.writePatterns(),
@@ -133,8 +146,10 @@ public class Registry {
     // ---- tokens ---------------------------------------------------------------------------------------------
 
     public OperationRecord createToken(String serviceName, String name, String clusterId, Instant expiresAt) {
-        if (name == null || !PRINTABLE.matcher(name).matches() || name.isBlank()) {
-            throw RegistryException.badRequest("name is required: 1 to 128 printable characters");
+        requireExistingName(serviceName);
+        if (name == null || name.isBlank() || !Text.isPrintable(name) || name.length() > MAX_NAME) {
+            throw RegistryException.badRequest("name is required: 1 to " + MAX_NAME + " printable characters"
+                    + " (no control, format or line-separator characters; a character beyond U+FFFF, such as most emoji, counts as two)");
         }
         if (clusterId != null && !NAME.matcher(clusterId).matches()) {
             throw RegistryException.badRequest("clusterId is not a valid identifier");
@@ -155,7 +170,7 @@ public class Registry {
         String value = TokenValues.generate();
         TokenRecord token = new TokenRecord(tokenId, serviceName, name, clusterId, tokenHasher.lookupHash(value),
                 secretBox.encrypt(value, "token:" + tokenId), now, now, expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS), null);
-        return jdbc.inTransaction(c -> {
+        return writing(c -> {
             ServiceStore.lock(c, serviceName).orElseThrow(() -> RegistryException.notFound("service " + serviceName));
             if (TokenStore.countOfService(c, serviceName) >= maxTokensPerService) {
                 throw new RegistryException(RegistryException.Reason.CONFLICT, "service " + serviceName + " already has "
@@ -168,6 +183,7 @@ public class Registry {
     }
 
     public List<String> tokenIds(String serviceName) {
+        requireExistingName(serviceName);
         return jdbc.inTransaction(c -> {
             service(c, serviceName);
             return TokenStore.ofService(c, serviceName).stream().map(TokenRecord::tokenId).toList();
@@ -175,6 +191,8 @@ public class Registry {
     }
 
     public TokenView token(String serviceName, String tokenId) {
+        requireExistingId("token", tokenId);
+        requireExistingName(serviceName);
         TokenRecord token = jdbc.inTransaction(c -> TokenStore.byId(c, serviceName, tokenId))
                 .orElseThrow(() -> RegistryException.notFound("token " + tokenId));
         return new TokenView(token, secretBox.decrypt(token.valueSealed(), "token:" + token.tokenId()));
@@ -182,6 +200,8 @@ public class Registry {
 
     /** Deletes a token; this node refuses it before returning, the operation succeeds once every live node does. */
     public OperationRecord deleteToken(String serviceName, String tokenId) {
+        requireExistingId("token", tokenId);
+        requireExistingName(serviceName);
         Instant now = now();
         Revocation[] revocation = new Revocation[1];
         OperationRecord operation = jdbc.inTransaction(c -> {
@@ -207,6 +227,7 @@ public class Registry {
     // ---- operations -----------------------------------------------------------------------------------------
 
     public List<String> operationIds(String serviceName) {
+        requireExistingName(serviceName);
         return jdbc.inTransaction(c -> {
             service(c, serviceName);
             return OperationStore.ofService(c, serviceName).stream().map(OperationRecord::operationId).toList();
@@ -214,6 +235,8 @@ public class Registry {
     }
 
     public OperationRecord operation(String serviceName, String operationId) {
+        requireExistingId("operation", operationId);
+        requireExistingName(serviceName);
         return jdbc.inTransaction(c -> OperationStore.byId(c, serviceName, operationId))
                 .orElseThrow(() -> RegistryException.notFound("operation " + operationId));
     }
@@ -237,7 +260,8 @@ public class Registry {
 
     /** The enabled service whose account this is, or empty. Slow (password hash). */
     public Optional<ResolvedCredential> resolveAccount(String username, String password) {
-        Optional<ServiceRecord> service = jdbc.inTransaction(c -> ServiceStore.byUsername(c, username));
+        // A username no service can have is not looked up (PostgreSQL refuses some characters, such as NUL, outright).
+        Optional<ServiceRecord> service = isName(username) ? jdbc.inTransaction(c -> ServiceStore.byUsername(c, username)) : Optional.empty();
         // Hash even when there is nothing to compare with, so timing does not tell which usernames exist.
         boolean matches = passwordHasher.matches(password, service.map(ServiceRecord::passwordHash).orElse(decoyHash));
         return service
@@ -250,7 +274,7 @@ public class Registry {
     private <T> T revokingService(String serviceName, Jdbc.Work<T> work) {
         Instant now = now();
         Revocation[] revocation = new Revocation[1];
-        T result = jdbc.inTransaction(c -> {
+        T result = writing(c -> {
             T done = work.run(c);
             revocation[0] = revoke(c, Revocation.Kind.SERVICE, serviceName, null, now);
             return done;
@@ -279,9 +303,16 @@ public class Registry {
         if (spec.password() != null) {
             requirePassword(spec.password());
         }
-        if (spec.displayName() != null && !PRINTABLE.matcher(spec.displayName()).matches()) {
-            throw RegistryException.badRequest("displayName must be 1 to 128 printable characters");
+        if (spec.displayName() != null
+                && (spec.displayName().isBlank() || !Text.isPrintable(spec.displayName()) || spec.displayName().length() > MAX_NAME)) {
+            throw RegistryException.badRequest("displayName must be 1 to " + MAX_NAME + " printable characters"
+                    + " (no control, format or line-separator characters; a character beyond U+FFFF, such as most emoji, counts as two)");
         }
+        requireUpstreamUsername("elasticsearch.username", spec.elasticsearchUsername());
+        requireUpstreamUsername("graylog.username", spec.graylogUsername());
+        requireUpstreamSecret("elasticsearch.password", spec.elasticsearchPassword());
+        requireUpstreamSecret("graylog.password", spec.graylogPassword());
+        requireUpstreamSecret("graylog.token", spec.graylogToken());
         requirePatterns("readPatterns", spec.readPatterns());
         requirePatterns("writePatterns", spec.writePatterns());
         return new ServiceRecord(base.serviceName(), base.username(),
@@ -325,6 +356,64 @@ public class Registry {
     private static void requirePatterns(String field, List<String> patterns) {
         if (patterns != null && (patterns.isEmpty() || !patterns.stream().allMatch(p -> p != null && INDEX_PATTERN.matcher(p).matches()))) {
             throw RegistryException.badRequest(field + " must be a non-empty list of index names or patterns");
+        }
+        if (patterns != null && String.join(",", patterns).length() > MAX_PATTERNS) {
+            throw RegistryException.badRequest(field + " may hold at most " + MAX_PATTERNS + " characters in all");
+        }
+    }
+
+    /** An upstream Basic username: printable, without the ':' that would end it early, within its column. */
+    private static void requireUpstreamUsername(String field, String username) {
+        if (username != null && (username.isEmpty() || !Text.isPrintable(username) || username.indexOf(':') >= 0
+                || username.length() > MAX_UPSTREAM_USERNAME)) {
+            throw RegistryException.badRequest(field + " must be 1 to " + MAX_UPSTREAM_USERNAME + " printable characters without ':'");
+        }
+    }
+
+    /** An upstream password or token: no control character (it travels in a header), within its sealed column. */
+    private static void requireUpstreamSecret(String field, String secret) {
+        if (secret != null && (secret.isEmpty() || secret.chars().anyMatch(Character::isISOControl)
+                || secret.getBytes(StandardCharsets.UTF_8).length > MAX_UPSTREAM_SECRET_BYTES)) {
+            throw RegistryException.badRequest(field + " must be 1 to " + MAX_UPSTREAM_SECRET_BYTES + " bytes without control characters");
+        }
+    }
+
+    /** Whether a value has the shape of a service name or a username (what the registry accepts as one). */
+    public static boolean isName(String value) {
+        return value != null && NAME.matcher(value).matches();
+    }
+
+    /** A service name no service can have (the API passes path segments as they come) does not exist. */
+    private static void requireExistingName(String serviceName) {
+        if (!isName(serviceName)) {
+            throw RegistryException.notFound("service " + serviceName);
+        }
+    }
+
+    /** Ids are UUIDs: anything else does not exist, and is not looked up. */
+    private static void requireExistingId(String what, String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw RegistryException.notFound(what + " " + id);
+        }
+    }
+
+    /**
+     * A write of client input. The checks above should leave nothing the database refuses; should one slip
+     * through (a value too long or malformed, a duplicate written meanwhile), it is still the client's mistake,
+     * answered 400 or 409 rather than reported as an unavailable registry.
+     */
+    private <T> T writing(Jdbc.Work<T> work) {
+        try {
+            return jdbc.inTransaction(work);
+        } catch (RegistryUnavailableException e) {
+            String state = e.getCause() instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                LOG.warnf("The registry database refused a value from a request (SQLState %s): answered as the client's mistake", state);
+                throw state.startsWith("22")
+                        ? RegistryException.badRequest("A value does not fit the registry (too long or malformed)")
+                        : new RegistryException(RegistryException.Reason.CONFLICT, "This conflicts with the registry's current state; read it again");
+            }
+            throw e;
         }
     }
 

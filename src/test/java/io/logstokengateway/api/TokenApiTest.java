@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 @TestProfile(TokenApiTest.Profile.class)
 class TokenApiTest {
 
-    static final String OPERATOR_KEY = "test-operator-key-6f1c2e9a";
+    static final String OPERATOR_KEY = "38a36ec48a5d9811b80cba1956183119c0abd6dc79f575a95f41c2194a2388da";
     static final String ISO_DATE_TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})";
     private static final AtomicInteger SERVICES = new AtomicInteger();
 
@@ -200,7 +200,7 @@ class TokenApiTest {
         String operationId = operation.path("operationId");
 
         service.account().get("/dbaas/logs/" + service.name() + "/token/" + tokenId).then().statusCode(200)
-                .header("Cache-Control", containsString("no-cache"))
+                .header("Cache-Control", equalTo("no-store"))
                 .body("tokenId", equalTo(tokenId))
                 .body("name", equalTo("grafana"))
                 .body("clusterId", equalTo("cluster-1"))

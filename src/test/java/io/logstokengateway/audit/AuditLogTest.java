@@ -1,5 +1,6 @@
 package io.logstokengateway.audit;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.Logger;
@@ -27,6 +28,7 @@ class AuditLogTest {
         }
     };
     private final Logger category = Logger.getLogger("gateway.audit");
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void capture() {
@@ -42,9 +44,13 @@ class AuditLogTest {
         return Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
     }
 
+    private long count(String fragment) {
+        return lines.stream().filter(line -> line.contains(fragment)).count();
+    }
+
     @Test
     void changesAreAlwaysWrittenAsJson() {
-        AuditLog audit = new AuditLog(1, at(0));
+        AuditLog audit = new AuditLog(1, 1, at(0), meters);
         for (int i = 0; i < 5; i++) {
             audit.change("token.created", "operator", Map.of("service", "ldp-1", "tokenId", "t" + i));
         }
@@ -53,18 +59,63 @@ class AuditLogTest {
     }
 
     @Test
-    void aFloodOfRequestEventsIsCutAndTheDroppedOnesCounted() {
+    void aFloodingClientGetsItsShareAndTheRestIsCountedOnceTheSecondIsOver() {
         MovingClock clock = new MovingClock(1_000);
-        AuditLog audit = new AuditLog(3, clock);
+        AuditLog audit = new AuditLog(20, 3, clock, meters);
         for (int i = 0; i < 100; i++) {
-            audit.requestEvent("auth.failed", null, Map.of("listener", "elasticsearch"));
+            audit.clientEvent("auth.failed", "10.0.0.1", Map.of("listener", "elasticsearch"));
         }
         assertEquals(3, lines.size());
         clock.millis = 2_000;
-        audit.requestEvent("auth.failed", null, Map.of("listener", "elasticsearch"));
-        assertEquals(5, lines.size());
-        assertTrue(lines.get(3).contains("\"event\":\"audit.suppressed\",\"count\":97"), lines.get(3));
-        assertTrue(lines.get(4).contains("\"event\":\"auth.failed\""), lines.get(4));
+        audit.reportSuppressed();
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(3).contains("\"event\":\"audit.suppressed\",\"type\":\"auth.failed\",\"count\":97"), lines.get(3));
+        assertEquals(97.0, meters.counter("gateway.audit.suppressed", "type", "auth.failed").count(), "and counted in the metrics");
+        audit.clientEvent("auth.failed", "10.0.0.1", Map.of("listener", "elasticsearch"));
+        assertEquals(5, lines.size(), "a new second, a new share");
+    }
+
+    @Test
+    void oneFloodingClientDoesNotCrowdOutAnother() {
+        AuditLog audit = new AuditLog(20, 3, at(1_000), meters);
+        for (int i = 0; i < 1_000; i++) {
+            audit.clientEvent("auth.failed", "10.0.0.1", Map.of("client", "10.0.0.1"));
+        }
+        audit.clientEvent("auth.failed", "10.0.0.2", Map.of("client", "10.0.0.2"));
+        assertEquals(1, count("\"client\":\"10.0.0.2\""), "the other client's failure is written");
+    }
+
+    @Test
+    void eachEventTypeHasItsOwnBudget() {
+        AuditLog audit = new AuditLog(5, 1, at(1_000), meters);
+        for (int i = 0; i < 100; i++) {
+            audit.clientEvent("auth.failed", "10.0.0." + i, Map.of());
+        }
+        audit.clientEvent("auth.throttled", "10.0.1.1", Map.of());
+        assertEquals(5, count("\"event\":\"auth.failed\""), "the type's budget, spread over many clients");
+        assertEquals(1, count("\"event\":\"auth.throttled\""), "another type is not crowded out");
+    }
+
+    @Test
+    void eventsOfAuthenticatedCallersAreNeverDropped() {
+        AuditLog audit = new AuditLog(2, 1, at(1_000), meters);
+        for (int i = 0; i < 500; i++) {
+            audit.clientEvent("auth.failed", "10.0.0." + (i % 200), Map.of());
+            audit.callerEvent("scope.denied", Map.of("tokenId", "t" + i));
+        }
+        assertEquals(500, count("\"event\":\"scope.denied\""));
+        assertEquals(2, count("\"event\":\"auth.failed\""));
+    }
+
+    @Test
+    void anAttemptNamesTheUsernameButNeverWhatCouldBeASecret() {
+        Map<String, Object> details = AuditLog.attempt("console", "10.0.0.1", "logs-ab-12345");
+        assertEquals(Map.of("listener", "console", "client", "10.0.0.1", "username", "logs-ab-12345"), details);
+        String tokenShaped = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst";
+        for (String notAUsername : List.of(tokenShaped, "x".repeat(500), "pass word!", "line\nbreak")) {
+            assertEquals(AuditLog.WITHHELD, AuditLog.attempt("graylog", "10.0.0.1", notAUsername).get("username"), notAUsername);
+        }
+        assertEquals(Map.of("listener", "graylog", "client", "unknown"), AuditLog.attempt("graylog", null, null));
     }
 
     /** A clock the test moves by hand. */

@@ -3,6 +3,7 @@ package io.logstokengateway.console;
 import io.logstokengateway.e2e.Gateway;
 import io.logstokengateway.e2e.Http;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.management.ManagementEdge;
 import io.logstokengateway.registry.Registry;
 import io.logstokengateway.testsupport.GraylogResource;
 import io.logstokengateway.testsupport.OpenSearchResource;
@@ -23,7 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The console's defences, driven over plain HTTP: sessions, CSRF, sign-in refusals and throttling, headers. */
+/**
+ * The console's defences, driven over plain HTTP: sessions, CSRF, sign-in refusals, headers. (The guessing throttle
+ * shared with the APIs and the proxies is tested on the packaged gateway: it/GuessingIT.)
+ */
 @QuarkusTest
 @QuarkusTestResource(OpenSearchResource.class)
 @QuarkusTestResource(GraylogResource.class)
@@ -141,20 +145,6 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void repeatedFailuresForOneUsernameAreThrottledEvenWithTheRightPassword() {
-        String service = "ldp-console-00012";
-        String user = "logs-console-00012";
-        String password = SecretsInLogs.remember("Throttled-Account-Pass-7");
-        Gateway.provision(service, user, password, Map.of());
-        for (int i = 0; i < LoginThrottle.MAX_FAILURES_PER_USERNAME; i++) {
-            assertEquals(401, new ConsoleClient(root.getPort()).signIn(user, "guess-number-" + i).statusCode());
-        }
-        HttpResponse<String> answer = new ConsoleClient(root.getPort()).signIn(user, password);
-        assertEquals(429, answer.statusCode());
-        assertTrue(answer.body().contains(ConsoleLoginResource.THROTTLED));
-    }
-
-    @Test
     void anAccountSeesNoOtherService() {
         ConsoleClient client = signedIn();
         HttpResponse<String> other = client.get("/console/services/" + OTHER_SERVICE);
@@ -204,7 +194,7 @@ class ConsoleSecurityTest {
         for (String path : java.util.List.of("/console/login", "/console/services/" + SERVICE)) {
             HttpResponse<String> page = path.equals("/console/login") ? new ConsoleClient(root.getPort()).get(path) : client.get(path);
             assertEquals(200, page.statusCode(), path);
-            assertEquals(ConsoleHeaders.CSP, page.headers().firstValue("Content-Security-Policy").orElse(null), path);
+            assertEquals(ManagementEdge.CSP, page.headers().firstValue("Content-Security-Policy").orElse(null), path);
             assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(null));
             assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(null));
             assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(null));
@@ -212,7 +202,7 @@ class ConsoleSecurityTest {
         }
         HttpResponse<String> script = client.get("/console/assets/console.js");
         assertEquals(200, script.statusCode());
-        assertEquals(ConsoleHeaders.CSP, script.headers().firstValue("Content-Security-Policy").orElse(null));
+        assertEquals(ManagementEdge.CSP, script.headers().firstValue("Content-Security-Policy").orElse(null));
         assertEquals("nosniff", script.headers().firstValue("X-Content-Type-Options").orElse(null));
     }
 

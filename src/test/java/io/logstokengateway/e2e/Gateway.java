@@ -12,7 +12,8 @@ import static org.awaitility.Awaitility.await;
 /** The gateway's management API as a test drives it: provision a service, mint a token the way OVHcloud clients do. */
 public final class Gateway {
 
-    public static final String ADMIN_KEY = "test-operator-key-0123456789abcdef";
+    /** The {@code %test} profile's {@code gateway.admin.key}: 32 random bytes in hex, as the gateway requires. */
+    public static final String ADMIN_KEY = "ca5acc946897a0d1e1ee523710b19945686add9f44e2a64b008210db25f3d9f0";
 
     private Gateway() {
     }

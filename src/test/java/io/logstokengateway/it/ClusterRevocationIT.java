@@ -58,7 +58,7 @@ class ClusterRevocationIT {
     private static final Duration DEAD_NODE_DEADLINE = Duration.ofSeconds(10);
     private static final long PROBE_PAUSE_MILLIS = 25;
 
-    private static final String ADMIN_KEY = SecretsInLogs.remember("it-operator-" + UUID.randomUUID());
+    private static final String ADMIN_KEY = SecretsInLogs.remember(GatewayProcess.randomKey());
     private static final String SECRETS_KEY = SecretsInLogs.remember(randomKey());
     private static final String SERVICE = "ldp-it-cluster";
     private static final String USER = "logs-it-cluster";

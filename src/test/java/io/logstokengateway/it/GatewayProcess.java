@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,13 @@ public final class GatewayProcess implements AutoCloseable {
     /** A gateway named {@code name} (the name of its output file), configured by the builder's calls. */
     public static Builder builder(String name) {
         return new Builder(name);
+    }
+
+    /** A fresh operator key: 32 random bytes in hex, as {@code gateway.admin.key} requires. */
+    public static String randomKey() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** The jar under test: {@code -Dgateway.jar} (set by Failsafe), else the package phase's default place. */

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RestartIT {
 
-    private static final String ADMIN_KEY = SecretsInLogs.remember("it-operator-" + UUID.randomUUID());
+    private static final String ADMIN_KEY = SecretsInLogs.remember(GatewayProcess.randomKey());
     private static final String SERVICE = "ldp-it-00001";
     private static final String USER = "logs-it-00001";
     private static final String PASSWORD = SecretsInLogs.remember("Restart-Horse-Battery-" + UUID.randomUUID());

@@ -48,7 +48,7 @@ class StreamingIT {
     private static final long CANCEL_AFTER_BYTES = 10L * MIB;
     private static final Duration CANCEL_DEADLINE = Duration.ofSeconds(5);
 
-    private static final String ADMIN_KEY = SecretsInLogs.remember("it-operator-" + UUID.randomUUID());
+    private static final String ADMIN_KEY = SecretsInLogs.remember(GatewayProcess.randomKey());
     private static final String SERVICE = "ldp-it-00002";
     private static final String USER = "logs-it-00002";
     private static final String PASSWORD = SecretsInLogs.remember("Streaming-Horse-Battery-" + UUID.randomUUID());

@@ -366,6 +366,75 @@ public abstract class RegistryContract {
     }
 
     @Test
+    void namesThatDoNotShowAsWhatTheyAreAreBadRequests() {
+        ServiceRecord service = newService();
+        List<String> invalid = List.of("invoice\u202Egpj.exe", "two\u2028lines", "two\u2029paragraphs", "next\u0085line",
+                "zero\u200Bwidth", "bom\uFEFF", "private\uE000", "half\uD83D", "esc\u001B[0m");
+        for (String name : invalid) {
+            assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), name, null, null));
+            assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(service.serviceName(), displayName(name)));
+        }
+        assertEquals(List.of(), registry.tokenIds(service.serviceName()));
+    }
+
+    @Test
+    void aNameIsMeasuredAsTheColumnMeasuresIt() {
+        ServiceRecord service = newService();
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 code units: H2 counts it as two
+        assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), emoji.repeat(128), null, null));
+        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(service.serviceName(), displayName(emoji.repeat(128))));
+        String tokenId = registry.createToken(service.serviceName(), emoji.repeat(64), null, null).tokenId();
+        assertEquals(emoji.repeat(64), registry.token(service.serviceName(), tokenId).token().name());
+        assertEquals(emoji.repeat(64), registry.updateService(service.serviceName(), displayName(emoji.repeat(64))).displayName());
+    }
+
+    @Test
+    void upstreamCredentialsMustFitTheirColumns() {
+        ServiceRecord service = newService();
+        List<ServiceSpec> invalid = List.of(
+                upstream("u".repeat(257), null, null, null),
+                upstream("user:name", null, null, null),
+                upstream("user\u2028", null, null, null),
+                upstream(null, "p".repeat(513), null, null),
+                upstream(null, "line\nbreak", null, null),
+                upstream(null, null, "t".repeat(513), null),
+                upstream(null, null, null, "g".repeat(513)));
+        for (ServiceSpec spec : invalid) {
+            assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(service.serviceName(), spec));
+        }
+        ServiceRecord longest = registry.updateService(service.serviceName(), upstream("u".repeat(256), "\u00e9".repeat(256), "t".repeat(512), "g".repeat(512)));
+        assertEquals("u".repeat(256), longest.elasticsearchUsername());
+        List<String> tooMany = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            tooMany.add((char) ('a' + i) + "x".repeat(250));
+        }
+        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(service.serviceName(),
+                new ServiceSpec(null, null, null, null, null, null, null, tooMany, null, null, null, null)));
+    }
+
+    @Test
+    void identifiersNoRecordCanHaveAreNotFoundWithoutAsking() {
+        ServiceRecord service = newService();
+        String nul = "ldp-\u0000";
+        assertTrue(registry.service(nul).isEmpty());
+        assertRefused(Reason.NOT_FOUND, () -> registry.tokenIds(nul));
+        assertRefused(Reason.NOT_FOUND, () -> registry.createToken(nul, "t", null, null));
+        assertRefused(Reason.NOT_FOUND, () -> registry.token(service.serviceName(), "\u0000"));
+        assertRefused(Reason.NOT_FOUND, () -> registry.operation(service.serviceName(), "not-an-id"));
+        assertRefused(Reason.NOT_FOUND, () -> registry.deleteToken(service.serviceName(), "../x"));
+        assertTrue(registry.resolveAccount("logs-\u0000", PASSWORD).isEmpty());
+    }
+
+    private static ServiceSpec displayName(String name) {
+        return new ServiceSpec(null, null, null, name, null, null, null, null, null, null, null, null);
+    }
+
+    private static ServiceSpec upstream(String elasticsearchUsername, String elasticsearchPassword, String graylogToken, String graylogPassword) {
+        return new ServiceSpec(null, null, null, null, null, elasticsearchUsername, elasticsearchPassword, null, null, null,
+                graylogPassword, graylogToken);
+    }
+
+    @Test
     void invalidClusterIdIsABadRequest() {
         ServiceRecord service = newService();
         for (String clusterId : List.of("", "has space", "x".repeat(65))) {

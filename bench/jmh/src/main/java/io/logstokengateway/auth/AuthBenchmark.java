@@ -47,6 +47,8 @@ public class AuthBenchmark {
     private static final String SERVICE = "ldp-jmh-00001";
     private static final String USERNAME = "logs-jmh-00001";
     private static final String PASSWORD = "jmh-account-password";
+    private static final String LISTENER = "elasticsearch";
+    private static final String CLIENT = "127.0.0.1";
 
     private Path dataDir;
     private BenchRegistry env;
@@ -71,15 +73,16 @@ public class AuthBenchmark {
         accountHeader = basic(USERNAME + ":" + PASSWORD);
         unknownHeader = basic("x".repeat(token.length()) + ":token");
 
-        authenticator = new Authenticator(env.registry, env.node, new TokenUsage(env.registry, env.vertx), env.vertx,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), env.config);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        authenticator = new Authenticator(env.registry, env.node, new TokenUsage(env.registry, env.vertx),
+                new GuessThrottle(env.config, new MemoryAttemptLedger(env.config), meters), env.vertx, meters, env.config);
         accepted = (Cache<String, Caller>) field("accepted").get(authenticator);
         refused = (Cache<String, Boolean>) field("refused").get(authenticator);
 
         // Fill the caches, and check that each path answers as the benchmark's name says.
-        require(await(authenticator.authenticate(tokenHeader)) != null, "token accepted");
-        require(await(authenticator.authenticate(accountHeader)) != null, "account accepted");
-        require(await(authenticator.authenticate(unknownHeader)) == null, "unknown token refused");
+        require(await(authenticator.authenticate(tokenHeader, LISTENER, CLIENT)) != null, "token accepted");
+        require(await(authenticator.authenticate(accountHeader, LISTENER, CLIENT)) != null, "account accepted");
+        require(await(authenticator.authenticate(unknownHeader, LISTENER, CLIENT)) == null, "unknown token refused");
         require(cachedToken().succeeded() && cachedAccount().succeeded() && refusedCached().failed(), "answers from the caches");
     }
 
@@ -93,35 +96,35 @@ public class AuthBenchmark {
 
     @Benchmark
     public Future<Caller> cachedToken() {
-        return authenticator.authenticate(tokenHeader);
+        return authenticator.authenticate(tokenHeader, LISTENER, CLIENT);
     }
 
     @Benchmark
     public Future<Caller> cachedAccount() {
-        return authenticator.authenticate(accountHeader);
+        return authenticator.authenticate(accountHeader, LISTENER, CLIENT);
     }
 
     @Benchmark
     public Future<Caller> refusedCached() {
-        return authenticator.authenticate(unknownHeader);
+        return authenticator.authenticate(unknownHeader, LISTENER, CLIENT);
     }
 
     @Benchmark
     public Caller missToken() {
         accepted.invalidateAll();
-        return await(authenticator.authenticate(tokenHeader));
+        return await(authenticator.authenticate(tokenHeader, LISTENER, CLIENT));
     }
 
     @Benchmark
     public Caller missRefused() {
         refused.invalidateAll();
-        return await(authenticator.authenticate(unknownHeader));
+        return await(authenticator.authenticate(unknownHeader, LISTENER, CLIENT));
     }
 
     @Benchmark
     public Caller missAccount() {
         accepted.invalidateAll();
-        return await(authenticator.authenticate(accountHeader));
+        return await(authenticator.authenticate(accountHeader, LISTENER, CLIENT));
     }
 
     /** The caller, or null when refused. */
