@@ -277,6 +277,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         if (response.ended() || response.closed()) {
             return;
         }
+        Refusal refusedAnswer = policy.refuseAnswer(upstreamResponse.headers());
+        if (refusedAnswer != null) {
+            upstreamRequest.reset(); // none of that answer is read, nor sent
+            refuse(request, exchange, Outcome.REFUSED, refusedAnswer);
+            return;
+        }
         response.setStatusCode(upstreamResponse.statusCode());
         response.setStatusMessage(upstreamResponse.statusMessage());
         HopByHop.copyEndToEnd(upstreamResponse.headers(), response.headers());

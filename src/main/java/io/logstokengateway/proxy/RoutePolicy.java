@@ -2,6 +2,7 @@ package io.logstokengateway.proxy;
 
 import io.logstokengateway.auth.Caller;
 import io.logstokengateway.scope.Decision;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 
 /** What a listener lets through, and where it sends it. */
@@ -12,4 +13,9 @@ interface RoutePolicy {
 
     /** For this caller: where the request goes (its body checked first, or not), or why it is refused. */
     Decision route(HttpServerRequest request, Caller caller);
+
+    /** A refusal in place of an upstream answer with these headers (none of its body sent yet), or {@code null}. */
+    default Refusal refuseAnswer(MultiMap upstreamHeaders) {
+        return null;
+    }
 }
