@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
 
 /**
  * A real Graylog 6.1 from Maven Central, run as a process of its own with its MongoDB stand-in inside it and a
@@ -209,6 +210,28 @@ public final class GraylogServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * What this Graylog serves as its web interface, as its own jar lists it: {@code /}, {@code /config.js}, every
+     * file of {@code web-interface/assets} under {@code /assets/}, and the API browser (the jar's {@code swagger}
+     * folder) under {@code /api/api-browser/}. Files that are only templates are served under their page's path.
+     */
+    public static List<String> webInterfacePaths() {
+        List<String> paths = new ArrayList<>(List.of("/", "/config.js", "/api/api-browser", "/api/api-browser/",
+                "/api/api-browser/index.html", "/api/api-browser/global/index.html"));
+        try (ZipFile jar = new ZipFile(GraylogClasspath.fromBuild().serverJar().toFile())) {
+            jar.stream().filter(entry -> !entry.isDirectory() && !entry.getName().endsWith(".template")).forEach(entry -> {
+                if (entry.getName().startsWith("web-interface/assets/")) {
+                    paths.add("/assets/" + entry.getName().substring("web-interface/assets/".length()));
+                } else if (entry.getName().startsWith("swagger/")) {
+                    paths.add("/api/api-browser/" + entry.getName().substring("swagger/".length()));
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return paths;
     }
 
     // ---------------------------------------------------------------- provisioning, as Graylog's admin
