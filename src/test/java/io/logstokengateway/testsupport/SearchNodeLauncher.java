@@ -21,6 +21,9 @@ import java.util.zip.ZipInputStream;
  */
 final class SearchNodeLauncher {
 
+    /** The node's fixed heap: enough for the tests; the benchmark sets {@code -Dsearch-node.heap=512m}. */
+    private static final String HEAP = System.getProperty("search-node.heap", "256m");
+
     private SearchNodeLauncher() {
     }
 
@@ -44,7 +47,7 @@ final class SearchNodeLauncher {
             String javaHome = distribution.javaHome();
             String prefix = distribution.envPrefix();
             List<String> env = List.of(
-                    prefix + "_JAVA_OPTS=-Xms256m -Xmx256m",
+                    prefix + "_JAVA_OPTS=-Xms" + HEAP + " -Xmx" + HEAP,
                     "JAVA_HOME=" + javaHome,
                     prefix + "_JAVA_HOME=" + javaHome,
                     prefix + "_TMPDIR=" + nodeDir.resolve("tmp"));
