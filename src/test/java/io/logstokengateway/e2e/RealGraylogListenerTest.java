@@ -3,6 +3,7 @@ package io.logstokengateway.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.proxy.ProxyListeners;
+import io.logstokengateway.testsupport.GraylogAvailability;
 import io.logstokengateway.testsupport.GraylogServer;
 import io.logstokengateway.testsupport.GraylogServerUpstream;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,6 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(GraylogServerUpstream.class)
+@ExtendWith(GraylogAvailability.class)
 class RealGraylogListenerTest {
 
     static final String SERVICE_A = "ldp-rg-00001";

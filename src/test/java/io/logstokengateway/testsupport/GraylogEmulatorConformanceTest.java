@@ -2,6 +2,7 @@ package io.logstokengateway.testsupport;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Graylog 6.1 ({@link GraylogServer}) get the same status, media type and authentication challenge, and for errors
  * the same body. Ids differ between the two and are written as {@code {user}}, {@code {userId}}, {@code {stream}}.
  */
+@ExtendWith(GraylogAvailability.class)
 class GraylogEmulatorConformanceTest {
 
     private static final String PASSWORD = "Conformance-Password-1";
