@@ -9,7 +9,6 @@ import de.bwaldvogel.mongo.exception.BadValueException;
 import de.bwaldvogel.mongo.exception.MongoServerException;
 import io.netty.channel.Channel;
 
-import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,8 @@ import java.util.List;
  * answers what a MongoDB 7.0 would answer to what Graylog sends; where that answer is only known in a case (an empty
  * result), it is given in that case only and the request fails otherwise, as it did before:
  * <ul>
- *   <li>{@code buildinfo}, {@code hostInfo}, {@code serverStatus}: version 7.0 (Graylog wants 5.0 or later) and the
- *       fields Graylog's MongoDB statistics read;</li>
+ *   <li>{@code buildinfo} and {@code hostInfo}: version 7.0 (Graylog wants 5.0 or later) and the fields Graylog
+ *       reads at startup;</li>
  *   <li>{@code create} of a capped collection: a plain collection (capping only bounds Graylog's own logs);</li>
  *   <li>an {@code update} whose {@code arrayFilters} the backend cannot parse (a startup migration uses {@code $or}):
  *       {@code n: 0} when its query matches no document, which is the case on a fresh install;</li>
@@ -44,8 +43,6 @@ final class GraylogMongoBackend extends MemoryBackend {
         }
     };
 
-    private final Instant startedAt = Instant.now();
-
     GraylogMongoBackend() {
         version(VERSION);
     }
@@ -57,8 +54,6 @@ final class GraylogMongoBackend extends MemoryBackend {
                 return buildInfo();
             case "hostInfo":
                 return hostInfo();
-            case "serverStatus":
-                return serverStatus();
             case "create":
                 return super.handleCommand(channel, database, command, withoutCapping(query));
             case "update":
@@ -110,31 +105,6 @@ final class GraylogMongoBackend extends MemoryBackend {
                         .append("maxOpenFiles", 1024));
         Utils.markOkay(info);
         return info;
-    }
-
-    private Document serverStatus() {
-        long uptimeMillis = Instant.now().toEpochMilli() - startedAt.toEpochMilli();
-        Runtime runtime = Runtime.getRuntime();
-        Document status = new Document("host", Utils.getHostName())
-                .append("version", "7.0.0")
-                .append("process", "mongod")
-                .append("pid", ProcessHandle.current().pid())
-                .append("uptime", uptimeMillis / 1000.0)
-                .append("uptimeMillis", uptimeMillis)
-                .append("uptimeEstimate", uptimeMillis / 1000)
-                .append("localTime", Instant.now())
-                .append("connections", new Document("current", 1).append("available", 1000).append("totalCreated", 1L))
-                .append("network", new Document("bytesIn", 0L).append("bytesOut", 0L).append("numRequests", 0L))
-                .append("memory", new Document("bits", 64)
-                        .append("resident", (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024))
-                        .append("virtual", runtime.totalMemory() / (1024 * 1024))
-                        .append("supported", true)
-                        .append("mapped", 0L)
-                        .append("mappedWithJournal", 0L))
-                .append("storageEngine", new Document("name", "inMemory"))
-                .append("processId", ManagementFactory.getRuntimeMXBean().getPid());
-        Utils.markOkay(status);
-        return status;
     }
 
     // ---------------------------------------------------------------- writes
