@@ -28,7 +28,7 @@ import java.util.zip.ZipFile;
 
 /**
  * A real Graylog 6.1 from Maven Central, run as a process of its own with its MongoDB stand-in inside it and a
- * search-storage stand-in plugin (see {@code src/test/graylog} and TESTING.md): everything but search is the real
+ * search-storage stand-in plugin (see {@code src/test/graylog} and the README, Tests): everything but search is the real
  * Graylog. {@link #get()} shares one per test JVM, started on first use (15 to 30 s) and stopped by a shutdown hook, or
  * by a watchdog if the JVM dies without running its hooks. Its REST API is provisioned as Graylog's admin user.
  */
@@ -133,7 +133,7 @@ public final class GraylogServer implements AutoCloseable {
         return new GraylogServer(process, URI.create("http://127.0.0.1:" + httpPort), adminPassword, logFile);
     }
 
-    /** The settings that matter here (TESTING.md): a single leader, no journal, no preflight, no search backend contacted. */
+    /** The settings that matter here: a single leader, no journal, no preflight checks, no search backend contacted. */
     private static String configuration(Path nodeDir, int httpPort, int mongoPort, String adminPassword) {
         return String.join("\n", List.of(
                 "is_leader = true",
