@@ -70,10 +70,11 @@ TARGETS=(direct nginx haproxy gateway)
 declare -A PORT AUTH PIDS
 TMP=""
 GATEWAY_PID=""
-OS_PIDFILE=""
 OS_LAUNCHER_PID=""
-OS_USER=ltg-bench-opensearch   # OpenSearch refuses to run as root: as root, S3 runs it as this system user
 JMH_CP=""                      # classpath of the bench tools (JMH benchmarks, fixed-rate load generator)
+# The test kit (src/test/java/io/logstokengateway/testsupport), which the tests and the demo use too: it starts S3's
+# OpenSearch and provisions the services and tokens (see Testkit.java).
+TESTKIT_CP="$ROOT/target/test-classes:$ROOT/target/classes"
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -83,8 +84,7 @@ die() { log "ERROR: $*"; exit 1; }
 # ---------------------------------------------------------------------------------------------------------
 cleanup() {
   local pid
-  # OpenSearch's JVM is runuser's child when run as another user: stop it by its pid file, not through runuser.
-  if [ -n "$OS_PIDFILE" ] && [ -s "$OS_PIDFILE" ]; then STARTED_PIDS="$(cat "$OS_PIDFILE") $STARTED_PIDS"; fi
+  # The test kit's JVM stops its OpenSearch when terminated (and its watchdog does if that JVM is killed).
   for pid in ${STARTED_PIDS:-}; do kill "$pid" 2>/dev/null || true; done
   for pid in ${STARTED_PIDS:-}; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -107,7 +107,7 @@ install_tools() {
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
   command -v java >/dev/null && command -v jar >/dev/null || missing+=(openjdk-17-jdk-headless)
-  if [ "$(id -u)" = 0 ]; then   # S3 runs OpenSearch as an unprivileged user
+  if [ "$(id -u)" = 0 ]; then   # the test kit runs S3's OpenSearch as an unprivileged user
     command -v runuser >/dev/null || missing+=(util-linux)
     command -v useradd >/dev/null || missing+=(passwd)
   fi
@@ -136,15 +136,21 @@ install_tools() {
 
 build_gateway() {
   if [ "$BUILD" = 1 ]; then
-    log "building the gateway (./mvnw package, tests skipped)"
-    (cd "$ROOT" && ./mvnw -q -Dmaven.test.skip=true package)
+    log "building the gateway and its test kit (./mvnw package, tests compiled, not run; Graylog left out)"
+    (cd "$ROOT" && ./mvnw -q -DskipTests -Dgraylog.skip package)
   fi
   [ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ] || die "no target/quarkus-app/quarkus-run.jar: run without --no-build"
-  # The real OpenSearch of S3, fetched from Maven Central by the gateway's build (generate-test-resources).
-  if [ ! -f "$ROOT/target/opensearch-dist/opensearch.zip" ]; then
-    log "fetching the OpenSearch distribution (./mvnw generate-test-resources)"
-    (cd "$ROOT" && ./mvnw -q -Dmaven.test.skip=true generate-test-resources) || die "could not fetch OpenSearch"
+  # The test kit, and the real OpenSearch of S3 it starts, fetched from Maven Central by the build (generate-test-resources).
+  if [ ! -f "$ROOT/target/testkit-classpath.txt" ] || [ ! -f "$ROOT/target/test-classes/io/logstokengateway/testsupport/Testkit.class" ] \
+      || [ ! -f "$ROOT/target/opensearch-dist/opensearch.zip" ]; then
+    log "building the test kit (./mvnw test-compile)"
+    (cd "$ROOT" && ./mvnw -q -Dgraylog.skip test-compile) || die "could not build the test kit"
   fi
+  TESTKIT_CP="$TESTKIT_CP:$(cat "$ROOT/target/testkit-classpath.txt")"
+}
+
+testkit() { # args for Testkit: see src/test/java/io/logstokengateway/testsupport/Testkit.java; it works in the checkout
+  env -C "$ROOT" java -cp "$TESTKIT_CP" io.logstokengateway.testsupport.Testkit "$@"
 }
 
 # The bench tools (S4's JMH benchmarks and the fixed-rate load generator, bench/jmh/src/main/java) are not part of
@@ -362,31 +368,14 @@ stop_gateway() { # TERM, so that it shuts down cleanly and releases the H2 regis
   kill -9 "$GATEWAY_PID" 2>/dev/null || true
 }
 
-json_field() { # name: first string value of that field in the JSON on stdin (flat answers, no jq needed)
-  sed -n 's/.*"'"$1"'" *: *"\([^"]*\)".*/\1/p' | head -n1
-}
-
-# Provision the service and a token through the admin and token APIs, as an operator would.
+# Provision the service and a token through the admin and token APIs, as an operator would (the test kit's client).
 provision_token() { # [target]: a service and a token on that gateway, its AUTH
-  local name=${1:-gateway} base out op state token_id value i admin
-  base="http://127.0.0.1:${MGMT[${1:-gateway}]}"; admin=${ADMIN[${1:-gateway}]}
-  out=$(curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "$base/admin/services" -d '{
-    "serviceName": "'$SERVICE'", "username": "'$USERNAME'", "password": "'$PASSWORD'", "displayName": "bench",
-    "elasticsearch": {"username": "'$USERNAME'", "password": "upstream-password"},
-    "graylog": {"token": "bench-graylog-token"}}') || die "POST /admin/services failed"
-  out=$(curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-    "$base/dbaas/logs/$SERVICE/token" -d '{"name":"bench"}') || die "token creation failed"
-  op=$(json_field operationId <<<"$out")
-  for i in $(seq 50); do
-    out=$(curl -sf -H "Authorization: Bearer $admin" "$base/dbaas/logs/$SERVICE/operation/$op")
-    state=$(json_field state <<<"$out")
-    [ "$state" = SUCCESS ] && break
-    sleep 0.2
-  done
-  [ "$state" = SUCCESS ] || die "token operation $op: $state"
-  token_id=$(json_field tokenId <<<"$out")
-  value=$(curl -sf -H "Authorization: Bearer $admin" "$base/dbaas/logs/$SERVICE/token/$token_id" | json_field value)
-  [ -n "$value" ] || die "no token value"
+  local name=${1:-gateway} token_id value
+  read -r token_id value < <(TESTKIT_ADMIN_KEY=${ADMIN[$name]} TESTKIT_PASSWORD=$PASSWORD \
+    TESTKIT_ELASTICSEARCH_PASSWORD=upstream-password TESTKIT_GRAYLOG_TOKEN=bench-graylog-token \
+    testkit provision --management "http://127.0.0.1:${MGMT[$name]}" --service "$SERVICE" --username "$USERNAME" \
+    --display-name bench --elasticsearch-username "$USERNAME" --token-name bench) || die "provisioning on $name failed"
+  [ -n "${value:-}" ] || die "no token value from $name"
   AUTH[$name]="Bearer $value"
   AUTH[direct]=${AUTH[nginx]}   # the upstream ignores it; sent so that every target gets the same request
   log "$name: token $token_id provisioned"
@@ -544,42 +533,23 @@ scenario_s4() {
 S3_INDEX=logs-bench-00001-i-s3
 declare -A S3_P50 S3_P99
 start_opensearch() {
-  local zip=$ROOT/target/opensearch-dist/opensearch.zip dir=$TMP/opensearch java_home launch=() top
-  log "S3: unpacking OpenSearch"
-  mkdir -p "$dir/unpack" "$dir/data" "$dir/logs" "$dir/run/tmp"
-  (cd "$dir/unpack" && jar xf "$zip")
-  top=$(ls -d "$dir"/unpack/*/)
-  chmod 0755 "$top"/bin/*   # zip extraction loses the Unix modes
-  mkdir -p "$top/logs" "$top/plugins"
-  mv "$top" "$dir/home"
-  OS_PIDFILE=$dir/run/opensearch.pid
-  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-  PORT[opensearch]=$(free_port)
-  local env_vars=("OPENSEARCH_JAVA_OPTS=-Xms512m -Xmx512m" "JAVA_HOME=$java_home" "OPENSEARCH_JAVA_HOME=$java_home"
-    "OPENSEARCH_TMPDIR=$dir/run/tmp")
-  if [ "$(id -u)" = 0 ]; then
-    id "$OS_USER" >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin "$OS_USER" || die "cannot create user $OS_USER"
-    chown -R "$OS_USER:" "$dir"
-    launch=(runuser -u "$OS_USER" --)
-  fi
-  # bin/opensearch and its jvm.options use paths relative to the home: start it from there (env -C).
-  start_bg "$dir/opensearch.log" "${launch[@]}" env -C "$dir/home" "${env_vars[@]}" "$dir/home/bin/opensearch" -p "$OS_PIDFILE" \
-    -Ecluster.name=ltg-bench -Enode.name=bench -Ediscovery.type=single-node -Enetwork.host=127.0.0.1 \
-    -Ehttp.port="${PORT[opensearch]}" -Etransport.port="$(free_port)" \
-    -Epath.data="$dir/data" -Epath.logs="$dir/logs" -Ecluster.routing.allocation.disk.threshold_enabled=false
+  log "S3: starting OpenSearch (the test kit's)"
+  start_bg "$TMP/opensearch.log" env -C "$ROOT" java -Dsearch-node.heap=512m -cp "$TESTKIT_CP" \
+    io.logstokengateway.testsupport.Testkit opensearch --uri-file "$TMP/opensearch.uri"
   OS_LAUNCHER_PID=$LAST_PID
 }
 
 # OpenSearch takes 20-30 s to start on 2 cores: it is launched first and boots while the bench tools compile and
 # the other servers start; this waits for it and fills the index, before any measurement (it is idle after that).
 wait_opensearch() {
-  local dir=$TMP/opensearch i
+  local i
   for i in $(seq 180); do
-    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:${PORT[opensearch]}/_cluster/health" && break
-    kill -0 "$OS_LAUNCHER_PID" 2>/dev/null || { tail -40 "$dir/opensearch.log" >&2; die "OpenSearch exited"; }
+    [ -s "$TMP/opensearch.uri" ] && break
+    kill -0 "$OS_LAUNCHER_PID" 2>/dev/null || { tail -40 "$TMP/opensearch.log" >&2; die "OpenSearch exited"; }
     sleep 1
   done
-  [ "$i" -lt 180 ] || { tail -40 "$dir/opensearch.log" >&2; die "OpenSearch did not start within 180 s"; }
+  [ -s "$TMP/opensearch.uri" ] || { tail -40 "$TMP/opensearch.log" >&2; die "OpenSearch did not start within 180 s"; }
+  PORT[opensearch]=$(sed -n 's|^http://127.0.0.1:\([0-9]*\).*|\1|p' "$TMP/opensearch.uri")
   curl -sf -o /dev/null "http://127.0.0.1:${PORT[opensearch]}/_cluster/health?wait_for_status=yellow&timeout=60s" \
     || die "OpenSearch not yellow"
   log "OpenSearch on :${PORT[opensearch]}"
@@ -809,7 +779,7 @@ write_s3() {
   echo "## S3: real OpenSearch \`_search\` and \`_msearch\`, added latency"
   echo
   echo "OpenSearch $(sed -n 's/.*<opensearch.version>\(.*\)<.*/\1/p' "$ROOT/pom.xml") (the integ-test distribution from Maven Central the gateway's tests use), single node on 127.0.0.1,"
-  echo "\`-Xms512m -Xmx512m\`, run as an unprivileged user. $S3_DOCS small log documents (timestamp, level, service, status,"
+  echo "\`-Xms512m -Xmx512m\`, started by the test kit (as an unprivileged user when run as root). $S3_DOCS small log documents (timestamp, level, service, status,"
   echo "message) bulk-indexed into \`$S3_INDEX\`, refreshed. The gateway is restarted in front of it (same registry and token;"
   echo "it forwards the service's upstream credentials, which this OpenSearch without the security plugin ignores)."
   echo "OpenSearch is started at the beginning of the run (it boots while the bench tools compile) and is idle during"

@@ -360,6 +360,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         if (response.ended() || response.closed()) {
             return;
         }
+        Refusal refusedAnswer = policy.refuseAnswer(upstreamResponse.headers());
+        if (refusedAnswer != null) {
+            upstreamRequest.reset(); // none of that answer is read, nor sent
+            refuse(request, exchange, Outcome.REFUSED, refusedAnswer);
+            return;
+        }
         ResponseRule.Transform transform = request.method() == HttpMethod.HEAD ? null : rule.forAnswer(upstreamResponse.statusCode());
         if (transform != null) {
             if (upstreamResponse.headers().contains(HttpHeaders.CONTENT_ENCODING)) {

@@ -3,6 +3,7 @@ package io.logstokengateway.proxy;
 import io.logstokengateway.auth.Caller;
 import io.logstokengateway.scope.Decision;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 
 /** What a listener lets through, and where it sends it. */
@@ -24,4 +25,9 @@ interface RoutePolicy {
      * view of the upstream did not know.
      */
     Future<Decision> routeAgain(HttpServerRequest request, Caller caller, long arrivedNanos);
+
+    /** A refusal in place of an upstream answer with these headers (none of its body sent yet), or {@code null}. */
+    default Refusal refuseAnswer(MultiMap upstreamHeaders) {
+        return null;
+    }
 }

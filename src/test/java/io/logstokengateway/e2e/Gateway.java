@@ -1,15 +1,18 @@
 package io.logstokengateway.e2e;
 
+import io.logstokengateway.testsupport.ManagementClient;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-import java.time.Duration;
+import java.net.URI;
 import java.util.Map;
 
-import static org.awaitility.Awaitility.await;
-
-/** The gateway's management API as a test drives it: provision a service, mint a token the way OVHcloud clients do. */
+/**
+ * The management API of the gateway Quarkus runs for the tests, as the operator: provision a service, mint a token
+ * the way OVHcloud clients do (through {@link ManagementClient}, as the demo and the benchmark do), or any call with
+ * REST Assured. Every token value minted is remembered by {@link SecretsInLogs}.
+ */
 public final class Gateway {
 
     /** The {@code %test} profile's {@code gateway.admin.key}: 32 random bytes in hex, as the gateway requires. */
@@ -23,32 +26,22 @@ public final class Gateway {
     }
 
     public static void provision(String serviceName, String username, String password, Map<String, Object> extra) {
-        Map<String, Object> body = new java.util.HashMap<>(extra);
-        body.put("serviceName", serviceName);
-        body.put("username", username);
-        body.put("password", password);
-        asOperator().body(body).post("/admin/services").then().statusCode(201);
+        operator().provision(serviceName, username, password, extra);
     }
 
     /** Creates a token, polls its operation until SUCCESS, and returns {tokenId, value}. */
     public static String[] createToken(String serviceName, String name) {
-        String operationId = asOperator().body(Map.of("name", name))
-                .post("/dbaas/logs/{s}/token", serviceName).then().statusCode(200).extract().path("operationId");
-        String[] tokenId = new String[1];
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            var operation = asOperator().get("/dbaas/logs/{s}/operation/{o}", serviceName, operationId).then().statusCode(200).extract();
-            tokenId[0] = operation.path("tokenId");
-            return "SUCCESS".equals(operation.path("state"));
-        });
-        String value = asOperator().get("/dbaas/logs/{s}/token/{t}", serviceName, tokenId[0]).then().statusCode(200).extract().path("value");
-        SecretsInLogs.remember(value);
-        return new String[] {tokenId[0], value};
+        ManagementClient.Token token = operator().createToken(serviceName, name);
+        SecretsInLogs.remember(token.value());
+        return new String[] {token.id(), token.value()};
     }
 
     public static void deleteToken(String serviceName, String tokenId) {
-        String operationId = asOperator().delete("/dbaas/logs/{s}/token/{t}", serviceName, tokenId)
-                .then().statusCode(200).extract().path("operationId");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCESS".equals(
-                asOperator().get("/dbaas/logs/{s}/operation/{o}", serviceName, operationId).then().extract().path("state")));
+        operator().deleteToken(serviceName, tokenId);
+    }
+
+    /** The management listener of the application under test (REST Assured knows its port). */
+    private static ManagementClient operator() {
+        return ManagementClient.asOperator(URI.create("http://localhost:" + RestAssured.port), ADMIN_KEY);
     }
 }

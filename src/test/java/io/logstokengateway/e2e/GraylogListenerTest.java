@@ -111,6 +111,28 @@ class GraylogListenerTest {
         assertTrue(graylog.requests().isEmpty(), "the upstream received " + path);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/api-browser", "/api/api-browser/", "/api/api-browser/global/index.html",
+            "/api/api-browser/swagger-ui.js", "/api/api-browser/css/screen.css", "/api/%61pi-browser/", "/api/./api-browser/"})
+    void apiBrowserIsRefusedAndNeverForwarded(String path) {
+        HttpResponse<String> response = get(path, basic(tokenValue, "token"));
+        assertEquals(403, response.statusCode(), path);
+        assertTrue(response.body().contains("web interface"), response.body());
+        assertTrue(graylog.requests().isEmpty(), "the upstream received " + path);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "HEAD"})
+    void aWebPageGraylogServesUnderApiIsRefused(String method) {
+        // Graylog answers its web interface's start page for any path under /api that no API resource matches.
+        HttpResponse<String> response = Http.send(Http.request(listeners.graylogPort(), "/api/no-such-resource")
+                .header("Authorization", basic(tokenValue, "token")).method(method, HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(403, response.statusCode());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertFalse(response.body().contains("<html"), response.body());
+        assertEquals(1, graylog.requests().size(), "asked upstream, its answer refused");
+    }
+
     @Test
     void webInterfaceIsRefusedEvenWithoutCredentials() {
         assertEquals(403, get("/", null).statusCode());

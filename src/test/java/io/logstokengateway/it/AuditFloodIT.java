@@ -3,7 +3,9 @@ package io.logstokengateway.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.GraylogEmulator;
+import io.logstokengateway.testsupport.ManagementClient;
 import io.logstokengateway.testsupport.OpenSearchServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +63,7 @@ class AuditFloodIT {
         operator.provision(SERVICE, USER, SecretsInLogs.remember("Flood-Account-Password-1"));
         ManagementClient.Token created = operator.createToken(SERVICE, "flooded");
         tokenId = created.id();
-        token = created.value();
+        token = SecretsInLogs.remember(created.value());
     }
 
     @AfterAll

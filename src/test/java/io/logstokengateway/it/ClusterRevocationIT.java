@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.Http;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.GraylogEmulator;
+import io.logstokengateway.testsupport.ManagementClient;
 import io.logstokengateway.testsupport.OpenSearchServer;
 import io.logstokengateway.testsupport.PostgresAvailability;
 import io.logstokengateway.testsupport.PostgresDatabase;
@@ -131,6 +133,7 @@ class ClusterRevocationIT {
     @Order(1)
     void tokenCreatedOnOneNodeIsReadAndAcceptedOnTheOther() {
         ManagementClient.Token token = operatorOnA.createToken(SERVICE, "made-on-a");
+        SecretsInLogs.remember(token.value());
 
         JsonNode readOnB = json(operatorOnB.send("GET", "/dbaas/logs/" + SERVICE + "/token/" + token.id(), null));
         String valueOnB = SecretsInLogs.remember(readOnB.path("value").asText());
@@ -226,6 +229,7 @@ class ClusterRevocationIT {
     /** A new token, used once on each node, so both have it in their credential cache. */
     private static ManagementClient.Token tokenCachedOnBothNodes(String name) {
         ManagementClient.Token token = operatorOnA.createToken(SERVICE, name);
+        SecretsInLogs.remember(token.value());
         assertFinds(nodeA, basic(token.value(), "token"));
         assertFinds(nodeB, basic(token.value(), "token"));
         assertFinds(nodeB, basic(token.value(), "token")); // this one from B's cache

@@ -2,7 +2,9 @@ package io.logstokengateway.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.GraylogEmulator;
+import io.logstokengateway.testsupport.ManagementClient;
 import io.logstokengateway.testsupport.OpenSearchServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +63,7 @@ class EdgeHardeningIT {
         operator = ManagementClient.asOperator(gateway, ADMIN_KEY);
         operator.provision(SERVICE, USER, PASSWORD);
         token = operator.createToken(SERVICE, "edge");
+        SecretsInLogs.remember(token.value());
     }
 
     @AfterAll

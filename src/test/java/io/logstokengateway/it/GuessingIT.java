@@ -1,7 +1,9 @@
 package io.logstokengateway.it;
 
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.GraylogEmulator;
+import io.logstokengateway.testsupport.ManagementClient;
 import io.logstokengateway.testsupport.OpenSearchServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,7 +228,7 @@ class GuessingIT {
     @Test
     void tokensAreNeitherThrottledNorLockedOutWithTheirAddress() {
         String user = account("tokens");
-        String token = operator.createToken("ldp-guess-tokens", "not-throttled").value();
+        String token = SecretsInLogs.remember(operator.createToken("ldp-guess-tokens", "not-throttled").value());
         String from = RawHttp.client(11, 1);
         for (int i = 0; i < 30; i++) {
             String garbage = "not-a-token-" + i;

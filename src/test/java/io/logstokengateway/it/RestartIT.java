@@ -2,7 +2,9 @@ package io.logstokengateway.it;
 
 import io.logstokengateway.e2e.Http;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.GraylogEmulator;
+import io.logstokengateway.testsupport.ManagementClient;
 import io.logstokengateway.testsupport.OpenSearchServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +58,8 @@ class RestartIT {
             api.provision(SERVICE, USER, PASSWORD);
             kept = api.createToken(SERVICE, "kept");
             deleted = api.createToken(SERVICE, "deleted");
+            SecretsInLogs.remember(kept.value());
+            SecretsInLogs.remember(deleted.value());
             assertFinds(first, basic(kept.value(), "token"));
             assertFinds(first, basic(deleted.value(), "token"));
             api.deleteToken(SERVICE, deleted.id());

@@ -3,6 +3,8 @@ package io.logstokengateway.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.testsupport.GatewayProcess;
+import io.logstokengateway.testsupport.ManagementClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -74,7 +76,7 @@ class StreamingIT {
                 .start();
         ManagementClient api = ManagementClient.asOperator(gateway, ADMIN_KEY);
         api.provision(SERVICE, USER, PASSWORD);
-        token = api.createToken(SERVICE, "streaming").value();
+        token = SecretsInLogs.remember(api.createToken(SERVICE, "streaming").value());
 
         // Warm-up: JIT, buffer pools and connection pool settle before anything is measured.
         download(32L * MIB, BulkUpstream.DEFAULT_SEED);

@@ -43,11 +43,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An in-process stand-in for a Graylog server (no real one can run without MongoDB). It answers the way
- * Graylog 6 answers where a client can tell: Basic auth with user:password, {@code <token>:token} or
- * {@code <session>:session} (the word in any case), the {@code X-Requested-By} CSRF header on state-changing
- * requests, per-stream read permissions, Graylog's error bodies, and the web UI's index.html for every
- * non-API path. Every request is recorded so tests can assert exactly what reached the upstream.
+ * An in-process stand-in for a Graylog server, for the search answers (a real Graylog runs in the tests, see
+ * {@link GraylogServer}, but without a search backend) and for tests that must see exactly what reached the
+ * upstream. It answers the way Graylog 6.1 answers where a client can tell, as checked against the real one by
+ * {@code GraylogEmulatorConformanceTest}: Basic auth with user:password, {@code <token>:token} or
+ * {@code <session>:session} (the word in any case); Jersey's 405, 406 and 415 before authentication, then 401, then
+ * the {@code X-Requested-By} CSRF header on state-changing requests; per-stream read permissions; Graylog's error
+ * bodies; and the web UI's index.html for every path no API resource matches, under {@code /api} too, and the API
+ * browser. Every request is recorded.
  */
 public final class GraylogEmulator implements AutoCloseable {
 
@@ -71,6 +74,30 @@ public final class GraylogEmulator implements AutoCloseable {
               </body>
             </html>
             """;
+
+    static final String CONFIG_JS = """
+            window.appConfig = {
+              gl2ServerUrl: '/api/',
+              gl2AppPathPrefix: '/',
+              rootTimeZone: 'UTC',
+              isCloud: false,
+            };
+            """;
+
+    static final String API_BROWSER_HTML = """
+
+            <!DOCTYPE html>
+            <html>
+            <head>
+              <title>Graylog REST API browser</title>
+              <base href="/api/api-browser/global/index.html">
+            </head>
+            <body class="swagger-section"><div id="swagger-ui-container" class="swagger-ui-wrap"></div></body>
+            </html>
+            """;
+
+    /** First path segments under {@code /api} of the resources the emulator knows: their unknown sub-paths are 404. */
+    private static final Set<String> RESOURCE_ROOTS = Set.of("system", "search", "views", "streams", "users");
 
     /** What the emulator received, exactly as it arrived. */
     public record Recorded(String method, String rawPathAndQuery, Map<String, List<String>> headers, byte[] body) {
@@ -258,10 +285,7 @@ public final class GraylogEmulator implements AutoCloseable {
 
     private Reply route(Recorded req, String path, Map<String, String> params) {
         if (!(path.equals("/api") || path.startsWith("/api/"))) {
-            if (req.method().equals("GET") || req.method().equals("HEAD")) {
-                return new Reply(200, "text/html;charset=utf-8", INDEX_HTML.getBytes(StandardCharsets.UTF_8), Map.of());
-            }
-            return apiError(405, "HTTP 405 Method Not Allowed");
+            return webInterface(req);
         }
         List<String> seg = new ArrayList<>();
         for (String s : path.substring(4).split("/")) {
@@ -281,8 +305,16 @@ public final class GraylogEmulator implements AutoCloseable {
             return only(req, "GET", () -> new Reply(200, "text/plain", "ALIVE".getBytes(StandardCharsets.UTF_8), Map.of()));
         }
         if (p.equals("system/sessions") && (m.equals("POST") || m.equals("GET"))) {
-            preFilters(req);
-            return m.equals("POST") ? login(req) : validateSession(req);
+            if (m.equals("POST")) {
+                mediaTypes(req, true);
+                csrf(req);
+                return login(req);
+            }
+            mediaTypes(req, false);
+            return validateSession(req);
+        }
+        if (seg.get(0).equals("api-browser")) {
+            return authed(req, m, "GET", u -> new Reply(200, "text/html", API_BROWSER_HTML.getBytes(StandardCharsets.UTF_8), Map.of()));
         }
 
         // Authenticated resources.
@@ -327,6 +359,9 @@ public final class GraylogEmulator implements AutoCloseable {
         if (p.equals("streams")) {
             return authed(req, m, "GET", this::streams);
         }
+        if (seg.size() == 2 && seg.get(0).equals("streams")) {
+            return authed(req, m, "GET", u -> stream(u, seg.get(1)));
+        }
         if (seg.size() == 2 && seg.get(0).equals("users")) {
             return authed(req, m, "GET", u -> userSummary(u, seg.get(1)));
         }
@@ -339,7 +374,21 @@ public final class GraylogEmulator implements AutoCloseable {
             }
             return authed(req, m, "DELETE", u -> deleteToken(u, seg.get(1), seg.get(3)));
         }
-        return apiError(404, "HTTP 404 Not Found");
+        if (RESOURCE_ROOTS.contains(seg.get(0))) {
+            return apiError(404, "HTTP 404 Not Found");
+        }
+        return webInterface(req); // no API resource matched: Graylog's web interface takes the path, even under /api
+    }
+
+    /** The web interface: its configuration script, and its start page for every path Graylog does not otherwise know. */
+    private static Reply webInterface(Recorded req) {
+        if (req.method().equals("GET") || req.method().equals("HEAD")) {
+            if (req.rawPath().equals("/config.js")) {
+                return new Reply(200, "application/javascript", CONFIG_JS.getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+            return new Reply(200, "text/html", INDEX_HTML.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+        return apiError(405, "HTTP 405 Method Not Allowed");
     }
 
     private interface Handler {
@@ -351,16 +400,22 @@ public final class GraylogEmulator implements AutoCloseable {
         if (!allowedMethod(req.method(), allowed)) {
             return apiError(405, "HTTP 405 Method Not Allowed");
         }
-        preFilters(req);
+        csrf(req);
         return handler.get();
     }
 
-    /** A resource with @RequiresAuthentication: method match, then Graylog's filters, then the handler. */
+    /**
+     * A resource with @RequiresAuthentication, in Graylog's order: Jersey's matching (method, then media types),
+     * then authentication, then the CSRF filter, then the handler.
+     */
     private Reply authed(Recorded req, String method, String allowed, Handler handler) {
         if (!allowedMethod(method, allowed)) {
             return apiError(405, "HTTP 405 Method Not Allowed");
         }
-        preFilters(req);
+        mediaTypes(req, method.equals("POST") || method.equals("PUT"));
+        if (invalidBasic(req)) {
+            throw new Failure(apiError(400, "Invalid credentials in Authorization header"));
+        }
         User user = authenticate(req);
         if (user == null) {
             Map<String, String> headers = "XMLHttpRequest".equalsIgnoreCase(req.header("X-Requested-With"))
@@ -368,19 +423,43 @@ public final class GraylogEmulator implements AutoCloseable {
                     : Map.of("WWW-Authenticate", "Basic realm=\"Graylog Server\"");
             return new Reply(401, null, new byte[0], headers);
         }
+        csrf(req);
         return handler.handle(user);
+    }
+
+    /** Jersey's content negotiation: every API resource produces JSON, and those taking a body consume JSON. */
+    private static void mediaTypes(Recorded req, boolean consumesJson) {
+        String contentType = req.header("Content-Type");
+        if (consumesJson && contentType != null && !mediaType(contentType).equals("application/json")) {
+            throw new Failure(apiError(415, "HTTP 415 Unsupported Media Type"));
+        }
+        String accept = req.header("Accept");
+        if (accept != null && !accept.isBlank()) {
+            for (String range : accept.split(",")) {
+                if (Set.of("*/*", "application/*", "application/json").contains(mediaType(range))) {
+                    return;
+                }
+            }
+            throw new Failure(apiError(406, "HTTP 406 Not Acceptable"));
+        }
+    }
+
+    private static String mediaType(String header) {
+        int parameters = header.indexOf(';');
+        return (parameters < 0 ? header : header.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
     }
 
     private static boolean allowedMethod(String method, String allowed) {
         return method.equals(allowed) || (method.equals("HEAD") && allowed.equals("GET"));
     }
 
-    /** Filters Graylog runs on every matched resource, before authentication. */
-    private void preFilters(Recorded req) {
+    private static boolean invalidBasic(Recorded req) {
         String auth = req.header("Authorization");
-        if (auth != null && auth.startsWith("Basic") && !decodeBasic(auth).contains(":")) {
-            throw new Failure(apiError(400, "Invalid credentials in Authorization header"));
-        }
+        return auth != null && auth.startsWith("Basic") && !decodeBasic(auth).contains(":");
+    }
+
+    /** Graylog's CSRF filter, on every state-changing request. */
+    private static void csrf(Recorded req) {
         if (!Set.of("GET", "HEAD", "OPTIONS").contains(req.method()) && req.header("X-Requested-By") == null) {
             throw new Failure(apiError(400,
                     "CSRF protection header is missing. Please add a \"X-Requested-By\" header to your request."));
@@ -459,18 +538,26 @@ public final class GraylogEmulator implements AutoCloseable {
                 Map.of("Set-Cookie", "authentication=" + sessionId + ";Version=1;Path=/;Max-Age=28800;HttpOnly"));
     }
 
+    /** Valid only for a session's own credentials; other credentials name their user, without a session. */
     private Reply validateSession(Recorded req) {
-        User user = authenticate(req);
-        if (user == null) {
-            return json(200, obj("is_valid", false, "session_id", null, "username", null));
+        String sessionId = sessionIdOf(req);
+        if (sessionId != null && sessions.containsKey(sessionId)) {
+            return json(200, obj("session_id", sessionId, "username", sessions.get(sessionId), "is_valid", true));
         }
-        String sessionId = sessions.entrySet().stream().filter(e -> e.getValue().equals(user.name()))
-                .map(Map.Entry::getKey).findFirst().orElseGet(() -> {
-                    String id = UUID.randomUUID().toString();
-                    sessions.put(id, user.name());
-                    return id;
-                });
-        return json(200, obj("is_valid", true, "session_id", sessionId, "username", user.name()));
+        User user = invalidBasic(req) ? null : authenticate(req);
+        return json(200, obj("session_id", null, "username", user == null ? null : user.name(), "is_valid", false));
+    }
+
+    /** The session id a request presents: {@code <id>:session} credentials or the authentication cookie. */
+    private static String sessionIdOf(Recorded req) {
+        String auth = req.header("Authorization");
+        if (auth != null && auth.startsWith("Basic")) {
+            String[] split = decodeBasic(auth).split(":", 2);
+            if (split.length == 2 && "session".equalsIgnoreCase(split[1])) {
+                return split[0];
+            }
+        }
+        return cookie(req, "authentication");
     }
 
     private ObjectNode systemOverview() {
@@ -482,14 +569,24 @@ public final class GraylogEmulator implements AutoCloseable {
 
     private Reply streams(User user) {
         ArrayNode list = JSON.createArrayNode();
-        new TreeSet<>(user.streams()).forEach(id ->
-                list.add(obj("id", id, "title", "Stream " + id, "disabled", false, "is_default", ALL_MESSAGES_STREAM.equals(id))));
+        new TreeSet<>(user.streams()).forEach(id -> list.add(streamSummary(id)));
         return json(200, obj("total", list.size(), "streams", list));
+    }
+
+    private static ObjectNode streamSummary(String id) {
+        return obj("id", id, "title", "Stream " + id, "disabled", false, "is_default", ALL_MESSAGES_STREAM.equals(id));
+    }
+
+    private Reply stream(User user, String id) {
+        if (!user.streams().contains(id)) {
+            throw new Failure(apiError(403, "Not authorized to access resource id <" + id + ">"));
+        }
+        return json(200, streamSummary(id));
     }
 
     private Reply userSummary(User caller, String username) {
         if (!caller.name().equals(username)) {
-            throw new Failure(apiError(403, "Not authorized to access resource id <" + username + ">"));
+            throw new Failure(apiError(403, "Not allowed to view user " + username));
         }
         ArrayNode permissions = JSON.createArrayNode();
         caller.streams().forEach(s -> permissions.add("streams:read:" + s));
@@ -501,6 +598,10 @@ public final class GraylogEmulator implements AutoCloseable {
 
     /** Graylog's token endpoints are keyed by user id and only reach the caller's own tokens here. */
     private User tokenOwner(User caller, String userId, String deniedMessage) {
+        if (!userId.matches("[0-9a-fA-F]{24}")) {
+            // Graylog reads the path segment as a MongoDB ObjectId, and fails like this on anything else (a username).
+            throw new Failure(apiError(500, "state should be: hexString has 24 characters"));
+        }
         User owner = users.values().stream().filter(u -> u.id().equals(userId)).findFirst()
                 .orElseThrow(() -> new Failure(apiError(404, "Couldn't find user with ID <" + userId + ">")));
         if (!owner.name().equals(caller.name())) {

@@ -124,9 +124,14 @@ class HarnessSelfTest {
             assertEquals(200, page.statusCode(), path);
             assertTrue(page.body().contains("<title>Graylog Web Interface</title>"), path);
         }
-        HttpResponse<String> unknown = send("GET", "/api/nope", basic("tok123", "token"), null);
-        assertEquals(404, unknown.statusCode());
-        assertEquals("{\"type\":\"ApiError\",\"message\":\"HTTP 404 Not Found\"}", unknown.body());
+        // As Graylog does: a path no API resource matches is the web interface's, even under /api ...
+        HttpResponse<String> unknown = send("GET", "/api/nope", null, null);
+        assertEquals(200, unknown.statusCode());
+        assertEquals("text/html", unknown.headers().firstValue("Content-Type").orElse(null));
+        // ... but an unknown path below a resource is that resource's 404.
+        HttpResponse<String> below = send("GET", "/api/system/nope", basic("tok123", "token"), null);
+        assertEquals(404, below.statusCode());
+        assertEquals("{\"type\":\"ApiError\",\"message\":\"HTTP 404 Not Found\"}", below.body());
     }
 
     @Test

@@ -6,12 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -159,7 +155,7 @@ public abstract class LocalSearchServer {
                 Thread.currentThread().interrupt();
                 break;
             }
-            SearchNodeLauncher.sleep(500);
+            LocalProcesses.sleep(500);
         }
         stop();
         throw new IllegalStateException(distribution.product() + " did not answer cluster health within "
@@ -167,32 +163,14 @@ public abstract class LocalSearchServer {
     }
 
     private String tail(int lines) {
-        try {
-            List<String> all = List.of(new String(Files.readAllBytes(node.logFile()), StandardCharsets.UTF_8).split("\n"));
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return LocalProcesses.tail(node.logFile(), lines);
     }
 
     /** Stops the whole process tree (watchdog, runuser, the server's JVM) and removes its data. */
     private synchronized void stop() {
-        Process process = node.process();
-        List<ProcessHandle> tree = new ArrayList<>();
-        process.descendants().forEach(tree::add);
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (ProcessHandle handle : tree) {
-            long left = deadline - System.nanoTime();
-            try {
-                handle.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-            } catch (Exception notYet) {
-                handle.destroyForcibly();
-            }
-        }
+        LocalProcesses.stopTree(node.process(), Duration.ofSeconds(20));
         try {
-            SearchNodeLauncher.deleteTree(node.nodeDir().resolve("data"));
+            LocalProcesses.deleteTree(node.nodeDir().resolve("data"));
         } catch (IOException ignored) {
             // only disk space; a later run uses a fresh folder anyway
         }

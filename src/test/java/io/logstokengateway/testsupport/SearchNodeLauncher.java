@@ -1,17 +1,13 @@
 package io.logstokengateway.testsupport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -25,35 +21,24 @@ import java.util.zip.ZipInputStream;
  */
 final class SearchNodeLauncher {
 
+    /** The node's fixed heap: enough for the tests; the benchmark sets {@code -Dsearch-node.heap=512m}. */
+    private static final String HEAP = System.getProperty("search-node.heap", "256m");
+
     private SearchNodeLauncher() {
     }
-
-    /**
-     * Runs the server in the background and stops it once the test JVM has gone, even if the JVM died
-     * without running shutdown hooks. Runs as the JVM's own user, so it may signal both processes.
-     */
-    private static final String WATCHDOG = """
-            jvm=$1; shift
-            "$@" &
-            child=$!
-            trap 'kill -TERM $child 2>/dev/null; wait $child; exit 143' TERM INT
-            while kill -0 "$jvm" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
-            kill -TERM $child 2>/dev/null
-            wait $child
-            """;
 
     static LocalSearchServer.Node launch(SearchDistribution distribution) {
         Path runRoot = distribution.runRoot();
         try {
             Files.createDirectories(runRoot);
             Path home = unpackOnce(distribution);
-            int httpPort = freePort();
-            int transportPort = freePort();
+            int httpPort = LocalProcesses.freePort();
+            int transportPort = LocalProcesses.freePort();
             long jvmPid = ProcessHandle.current().pid();
             // A folder per test JVM: two builds in one checkout must not share data or logs.
             Path nodeDir = runRoot.resolve("node-" + jvmPid);
-            deleteNodeDirsOfEndedRuns(runRoot);
-            deleteTree(nodeDir);
+            LocalProcesses.deleteNodeDirsOfEndedRuns(runRoot);
+            LocalProcesses.deleteTree(nodeDir);
             Files.createDirectories(nodeDir.resolve("data"));
             Files.createDirectories(nodeDir.resolve("logs"));
             Files.createDirectories(nodeDir.resolve("tmp"));
@@ -62,7 +47,7 @@ final class SearchNodeLauncher {
             String javaHome = distribution.javaHome();
             String prefix = distribution.envPrefix();
             List<String> env = List.of(
-                    prefix + "_JAVA_OPTS=-Xms256m -Xmx256m",
+                    prefix + "_JAVA_OPTS=-Xms" + HEAP + " -Xmx" + HEAP,
                     "JAVA_HOME=" + javaHome,
                     prefix + "_JAVA_HOME=" + javaHome,
                     prefix + "_TMPDIR=" + nodeDir.resolve("tmp"));
@@ -80,7 +65,7 @@ final class SearchNodeLauncher {
             server.addAll(distribution.extraSettings());
 
             List<String> launch = new ArrayList<>();
-            if (runningAsRoot()) {
+            if (LocalProcesses.runningAsRoot()) {
                 String user = distribution.runAsUser();
                 ensureUnprivilegedUser(user);
                 checkTraversable(home, user);
@@ -94,28 +79,11 @@ final class SearchNodeLauncher {
             launch.addAll(env);
             launch.addAll(server);
 
-            List<String> command = new ArrayList<>(List.of("bash", "-c", WATCHDOG, "watchdog", Long.toString(jvmPid)));
-            command.addAll(launch);
-            Process process = new ProcessBuilder(command)
-                    .directory(home.toFile()) // jvm.options and the launcher use paths relative to the home
-                    .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
-                    .start();
+            // From its home: jvm.options and the launcher use paths relative to it.
+            Process process = LocalProcesses.startWatched(launch, home, logFile);
             return new LocalSearchServer.Node(process, httpPort, nodeDir, logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + distribution.product(), e);
-        }
-    }
-
-    /** Earlier runs leave their node folder (the server's own logs); keep only those of live test JVMs. */
-    private static void deleteNodeDirsOfEndedRuns(Path runRoot) throws IOException {
-        try (Stream<Path> dirs = Files.list(runRoot)) {
-            for (Path dir : (Iterable<Path>) dirs::iterator) {
-                String name = dir.getFileName().toString();
-                if (name.matches("node-\\d+") && ProcessHandle.of(Long.parseLong(name.substring(5))).isEmpty()) {
-                    deleteTree(dir);
-                }
-            }
         }
     }
 
@@ -175,7 +143,7 @@ final class SearchNodeLauncher {
         try {
             Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException raced) {
-            deleteTree(staging);
+            LocalProcesses.deleteTree(staging);
             if (!Files.isRegularFile(home.resolve(distribution.launcher()))) {
                 throw raced;
             }
@@ -185,17 +153,6 @@ final class SearchNodeLauncher {
     }
 
     // ---------------------------------------------------------------- root handling
-
-    private static boolean runningAsRoot() {
-        if ("root".equals(System.getProperty("user.name"))) {
-            return true;
-        }
-        try {
-            return "0".equals(output("id", "-u").trim());
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private static synchronized void ensureUnprivilegedUser(String user) throws IOException {
         if (run("id", user) != 0) {
@@ -234,39 +191,6 @@ final class SearchNodeLauncher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
-        }
-    }
-
-    private static String output(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try (InputStream in = p.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.logstokengateway.it;
+package io.logstokengateway.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}) run as a process of its own, the way an operator
- * runs it: configured by {@code -D} system properties, listeners on free ports, stdout and stderr captured to a file
- * under {@code target/it-logs/} that tests search for secrets. Started by {@link Builder#start()}, which returns once
- * {@code /q/health/live} answers 200 and both proxy listeners accept connections.
+ * runs it: configured by {@code -D} system properties, listeners on free ports unless set, stdout and stderr captured
+ * to a file (by default under {@code target/it-logs/}) that tests search for secrets. Started by
+ * {@link Builder#start()}, which returns once {@code /q/health/live} answers 200 and both proxy listeners accept
+ * connections. Used by the integration tests, the demo and the benchmark.
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -242,6 +243,7 @@ public final class GatewayProcess implements AutoCloseable {
         private final String name;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
+        private Path output;
 
         private Builder(String name) {
             this.name = name;
@@ -280,6 +282,12 @@ public final class GatewayProcess implements AutoCloseable {
             return property("gateway.graylog.upstream", upstream.toString());
         }
 
+        /** Where stdout and stderr go, instead of a new file under {@code target/it-logs/}. */
+        public Builder output(Path file) {
+            this.output = file.toAbsolutePath();
+            return this;
+        }
+
         /** Starts the process and waits until it is live and both proxy listeners accept connections. */
         public GatewayProcess start() {
             int management = port("quarkus.http.port");
@@ -293,16 +301,17 @@ public final class GatewayProcess implements AutoCloseable {
             command.add(jar().toString());
             try {
                 Files.createDirectories(LOG_DIR);
-                Path output = LOG_DIR.resolve(name + "-" + System.currentTimeMillis() + ".log");
+                Path output = this.output != null ? this.output : LOG_DIR.resolve(name + "-" + System.currentTimeMillis() + ".log");
+                Files.createDirectories(output.getParent());
                 Process process = new ProcessBuilder(command)
                         .directory(LOG_DIR.toFile()) // a relative ./data default would land under target/, not in the checkout
                         .redirectErrorStream(true)
                         .redirectOutput(output.toFile())
                         .start();
-                // If the test JVM dies without running its hooks the gateway is orphaned; the ports are ephemeral, so
-                // it harms no later run, and a normal exit stops it here.
-                Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "gateway-process-kill"));
                 GatewayProcess gateway = new GatewayProcess(process, output, management, search, graylog);
+                // If the JVM dies without running its hooks the gateway is orphaned; a normal exit stops it here, as
+                // an operator would (SIGTERM, so that it releases its registry), or kills it after STOP_TIMEOUT.
+                Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "gateway-process-stop"));
                 gateway.awaitReady();
                 return gateway;
             } catch (IOException e) {
