@@ -1,11 +1,9 @@
 package io.logstokengateway.api;
 
 import io.logstokengateway.audit.AuditLog;
-import io.logstokengateway.auth.ClientAddress;
 import io.logstokengateway.registry.Registry;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -14,8 +12,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriBuilder;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -29,29 +25,22 @@ import java.util.Map;
 
 /**
  * The operator's provisioning API: create, inspect, change and delete services. Only the operator key is accepted
- * (a service's account gets 403). Blocking, like {@link TokenResource}; every rule lives in the {@link Registry}.
+ * (a service's account gets 403), as {@link Access} declares. Blocking, like {@link TokenResource}; every rule lives in the {@link Registry}.
  */
 @Path("/admin/services")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 @Tag(name = "Admin", description = "Provisioning of services, operator key only")
 @SecurityRequirement(name = "operator")
+@Access(Access.Who.OPERATOR)
 public class AdminResource {
 
     private final Registry registry;
-    private final ApiCallers callers;
     private final AuditLog audit;
 
-    @Context
-    HttpHeaders headers;
-
-    @Context
-    HttpServerRequest request;
-
-    public AdminResource(Registry registry, ApiCallers callers, AuditLog audit) {
+    public AdminResource(Registry registry, AuditLog audit) {
         this.registry = registry;
         this.audit = audit;
-        this.callers = callers;
     }
 
     @POST
@@ -60,7 +49,6 @@ public class AdminResource {
     @Operation(summary = "Provision a service")
     @APIResponse(responseCode = "201", description = "The service, without its secrets")
     public RestResponse<AdminServiceView> create(ServiceRequest request) {
-        callers.requireOperator(authorization(), client());
         AdminServiceView created = AdminServiceView.of(registry.createService(ApiException.requireBody(request).toSpec()));
         audit.change("service.created", ApiCaller.OPERATOR.describe(), Map.of("service", created.serviceName()));
         return RestResponse.ResponseBuilder.<AdminServiceView>created(
@@ -72,7 +60,6 @@ public class AdminResource {
     @GET
     @Operation(summary = "List the services")
     public List<AdminServiceView> list() {
-        callers.requireOperator(authorization(), client());
         return registry.services().stream().map(AdminServiceView::of).toList();
     }
 
@@ -80,7 +67,6 @@ public class AdminResource {
     @Path("/{serviceName}")
     @Operation(summary = "Describe a service")
     public AdminServiceView get(@PathParam("serviceName") String serviceName) {
-        callers.requireOperator(authorization(), client());
         return registry.service(serviceName).map(AdminServiceView::of)
                 .orElseThrow(() -> ApiException.notFound("service " + serviceName + " does not exist"));
     }
@@ -91,7 +77,6 @@ public class AdminResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change a service", description = "Absent fields are kept; every node forgets the service's cached credentials")
     public AdminServiceView update(@PathParam("serviceName") String serviceName, ServiceRequest request) {
-        callers.requireOperator(authorization(), client());
         AdminServiceView updated = AdminServiceView.of(registry.updateService(serviceName, ApiException.requireBody(request).toSpec()));
         audit.change("service.changed", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
         return updated;
@@ -102,16 +87,7 @@ public class AdminResource {
     @Operation(summary = "Delete a service", description = "Revokes all its tokens")
     @APIResponse(responseCode = "204", description = "Deleted")
     public void delete(@PathParam("serviceName") String serviceName) {
-        callers.requireOperator(authorization(), client());
         registry.deleteService(serviceName);
         audit.change("service.deleted", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
-    }
-
-    private String authorization() {
-        return headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-    }
-
-    private String client() {
-        return ClientAddress.of(request);
     }
 }

@@ -2,13 +2,11 @@ package io.logstokengateway.api;
 
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.audit.AuditLog;
-import io.logstokengateway.auth.ClientAddress;
 import io.logstokengateway.registry.OperationRecord;
 import io.logstokengateway.registry.Registry;
 import io.logstokengateway.registry.ServiceRecord;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,8 +14,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -33,8 +29,8 @@ import java.util.Optional;
 
 /**
  * The token API, compatible with the OVHcloud {@code /dbaas/logs} calls scripts and the Terraform provider use.
- * Each call authenticates the caller, checks it may see the service, and hands over to the {@link Registry}, where
- * every rule lives. Blocking (the registry is JDBC, account checks hash passwords): Quarkus runs it on worker threads.
+ * Each call is authenticated and checked against the service it names before it runs, as {@link Access} declares,
+ * then hands over to the {@link Registry}, where every rule lives. Blocking (the registry is JDBC, account checks hash passwords): Quarkus runs it on worker threads.
  */
 @Path("/dbaas/logs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,32 +43,27 @@ import java.util.Optional;
                 description = "The operator key (gateway.admin.key)")})
 @SecurityRequirement(name = "account")
 @SecurityRequirement(name = "operator")
+@Access(Access.Who.SERVICE)
 public class TokenResource {
 
     private final Registry registry;
-    private final ApiCallers callers;
+    private final RequestCaller caller;
     private final AuditLog audit;
     private final GatewayConfig.PublicUrl publicUrls;
 
-    @Context
-    HttpHeaders headers;
-
-    @Context
-    HttpServerRequest request;
-
-    public TokenResource(Registry registry, ApiCallers callers, AuditLog audit, GatewayConfig config) {
+    public TokenResource(Registry registry, RequestCaller caller, AuditLog audit, GatewayConfig config) {
         this.registry = registry;
         this.audit = audit;
-        this.callers = callers;
+        this.caller = caller;
         this.publicUrls = config.publicUrl();
     }
 
     @GET
+    @Access(Access.Who.CALLER)
     @Operation(summary = "List the services the caller may see")
     public List<String> services() {
-        ApiCaller caller = callers.authenticate(authorization(), ApiCallers.MANAGEMENT, client());
-        if (!caller.operator()) {
-            return List.of(caller.serviceName());
+        if (!caller.get().operator()) {
+            return List.of(caller.get().serviceName());
         }
         return registry.services().stream().map(ServiceRecord::serviceName).toList();
     }
@@ -81,7 +72,6 @@ public class TokenResource {
     @Path("/{serviceName}")
     @Operation(summary = "Describe a service")
     public ServiceSummary service(@PathParam("serviceName") String serviceName) {
-        callers.requireService(authorization(), client(), serviceName);
         return ServiceSummary.of(existing(serviceName));
     }
 
@@ -89,7 +79,6 @@ public class TokenResource {
     @Path("/{serviceName}/url")
     @Operation(summary = "List the public addresses of the Graylog API, the search API and the Graylog web interface")
     public List<PublicUrl> urls(@PathParam("serviceName") String serviceName) {
-        callers.requireService(authorization(), client(), serviceName);
         existing(serviceName);
         // Only the addresses the operator configured: an absent one is omitted rather than guessed.
         List<PublicUrl> urls = new ArrayList<>();
@@ -105,11 +94,10 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Create a token", description = "Answers an Operation; poll it until SUCCESS, then read its tokenId")
     public OperationView createToken(@PathParam("serviceName") String serviceName, CreateTokenRequest request) {
-        ApiCaller caller = callers.requireService(authorization(), client(), serviceName);
         CreateTokenRequest body = ApiException.requireBody(request);
         OperationRecord operation = registry.createToken(serviceName, body.name(), body.clusterId(),
                 IsoTimes.parseOptional("expiresAt", body.expiresAt()));
-        audit.change("token.created", caller.describe(), Map.of("service", serviceName, "tokenId", operation.tokenId()));
+        audit.change("token.created", caller.get().describe(), Map.of("service", serviceName, "tokenId", operation.tokenId()));
         return OperationView.of(operation);
     }
 
@@ -117,7 +105,6 @@ public class TokenResource {
     @Path("/{serviceName}/token")
     @Operation(summary = "List the ids of the service's tokens")
     public List<String> tokenIds(@PathParam("serviceName") String serviceName) {
-        callers.requireService(authorization(), client(), serviceName);
         return registry.tokenIds(serviceName);
     }
 
@@ -125,7 +112,6 @@ public class TokenResource {
     @Path("/{serviceName}/token/{tokenId}")
     @Operation(summary = "Read a token, with its value") // answered with Cache-Control: no-store, like every management answer
     public TokenDetails token(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
-        callers.requireService(authorization(), client(), serviceName);
         return TokenDetails.of(registry.token(serviceName, tokenId));
     }
 
@@ -133,9 +119,8 @@ public class TokenResource {
     @Path("/{serviceName}/token/{tokenId}")
     @Operation(summary = "Revoke a token", description = "Refused by this node at once; the Operation reaches SUCCESS when every live node refuses it")
     public OperationView deleteToken(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
-        ApiCaller caller = callers.requireService(authorization(), client(), serviceName);
         OperationRecord operation = registry.deleteToken(serviceName, tokenId);
-        audit.change("token.deleted", caller.describe(), Map.of("service", serviceName, "tokenId", tokenId));
+        audit.change("token.deleted", caller.get().describe(), Map.of("service", serviceName, "tokenId", tokenId));
         return OperationView.of(operation);
     }
 
@@ -143,7 +128,6 @@ public class TokenResource {
     @Path("/{serviceName}/operation")
     @Operation(summary = "List the ids of the service's operations")
     public List<String> operationIds(@PathParam("serviceName") String serviceName) {
-        callers.requireService(authorization(), client(), serviceName);
         return registry.operationIds(serviceName);
     }
 
@@ -151,7 +135,6 @@ public class TokenResource {
     @Path("/{serviceName}/operation/{operationId}")
     @Operation(summary = "Read an operation")
     public OperationView operation(@PathParam("serviceName") String serviceName, @PathParam("operationId") String operationId) {
-        callers.requireService(authorization(), client(), serviceName);
         return OperationView.of(registry.operation(serviceName, operationId));
     }
 
@@ -161,18 +144,9 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change the account password", description = "Every node forgets the old password at once")
     public OperationView changePassword(@PathParam("serviceName") String serviceName, ChangePasswordRequest request) {
-        ApiCaller caller = callers.requireService(authorization(), client(), serviceName);
         OperationRecord operation = registry.changePassword(serviceName, ApiException.requireBody(request).password());
-        audit.change("service.password-changed", caller.describe(), Map.of("service", serviceName));
+        audit.change("service.password-changed", caller.get().describe(), Map.of("service", serviceName));
         return OperationView.of(operation);
-    }
-
-    private String authorization() {
-        return headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-    }
-
-    private String client() {
-        return ClientAddress.of(request);
     }
 
     private ServiceRecord existing(String serviceName) {

@@ -1,5 +1,6 @@
 package io.logstokengateway.console;
 
+import io.logstokengateway.api.Access;
 import io.logstokengateway.api.ApiCaller;
 import io.logstokengateway.api.ApiCallers;
 import io.logstokengateway.api.ApiException;
@@ -32,6 +33,7 @@ import java.util.Map;
  */
 @Path("/console")
 @Blocking
+@Access(Access.Who.CONSOLE)
 public class ConsoleLoginResource {
 
     private static final Logger LOG = Logger.getLogger(ConsoleLoginResource.class);

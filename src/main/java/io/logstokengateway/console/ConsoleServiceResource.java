@@ -1,5 +1,6 @@
 package io.logstokengateway.console;
 
+import io.logstokengateway.api.Access;
 import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.registry.OperationRecord;
@@ -39,6 +40,7 @@ import java.util.Optional;
  */
 @Path("/console/services")
 @Blocking
+@Access(Access.Who.CONSOLE)
 public class ConsoleServiceResource {
 
     private static final Logger LOG = Logger.getLogger(ConsoleServiceResource.class);

@@ -8,11 +8,16 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +36,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The token API and the admin API over HTTP, as scripts and the OVHcloud Terraform provider use them. */
 @QuarkusTest
@@ -421,6 +427,39 @@ class TokenApiTest {
                 .post("/admin/services")
                 .then().statusCode(201);
         return service;
+    }
+
+    /**
+     * Every operation the OpenAPI document lists, called without credentials, with a wrong operator key and with
+     * another service's account, is refused before it runs: whatever an operation forgets, {@link Access} does not.
+     */
+    @Test
+    void everyDocumentedOperationIsRefusedWithoutTheRightCredentials() throws Exception {
+        Service other = provision();
+        String victim = provision().name();
+        JsonNode paths = new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200)
+                .extract().asString()).path("paths");
+        int operations = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            String target = path.getKey().replace("{serviceName}", victim).replaceAll("\\{[^}]+}", "x");
+            for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
+                String method = methods.next().toUpperCase(Locale.ROOT);
+                if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+                    continue;
+                }
+                operations++;
+                String operation = method + " " + target;
+                assertError(given().contentType(ContentType.JSON).body("{}").request(method, target), 401, "Client::Unauthorized");
+                assertError(given().header("Authorization", "Bearer " + "0".repeat(64)).contentType(ContentType.JSON).body("{}")
+                        .request(method, target), 401, "Client::Unauthorized");
+                int asOtherService = other.account().contentType(ContentType.JSON).body("{}").request(method, target).statusCode();
+                boolean listing = target.equals("/dbaas/logs");
+                assertTrue(listing ? asOtherService == 200 : asOtherService == 403 || asOtherService == 404,
+                        operation + " as another service's account answered " + asOtherService);
+            }
+        }
+        assertTrue(operations >= 15, "the document lists the API: " + operations + " operations");
     }
 
     private static String createToken(Service service, String body) {
