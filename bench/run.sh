@@ -53,7 +53,7 @@ CONNECTIONS=64
 THREADS=2
 # The gateways' heap, fixed as an operator sets it: with the JVM's default (up to a quarter of RAM) the heap grows
 # with the allocation rate, and S2's RSS growth would measure that rather than what streaming holds.
-GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+ExitOnOutOfMemoryError}
 
 # Names the gateway's index scoping lets through as they are: the index lies inside the service's read and
 # write patterns (logs-bench-00001-i-*), so the gateway forwards the path unchanged, like the other proxies.

@@ -1,35 +1,29 @@
 package io.logstokengateway.api;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.auth.Authenticator;
+import io.logstokengateway.auth.Caller;
 import io.logstokengateway.auth.Credentials;
 import io.logstokengateway.auth.GuessThrottle;
 import io.logstokengateway.config.GatewayConfig;
-import io.logstokengateway.registry.Registry;
-import io.logstokengateway.registry.Revocation;
+import io.logstokengateway.limits.LimitExceeded;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Authenticates callers of the management API and the console from their {@code Authorization} header. Blocking (an
  * account check hashes the password): call it from a worker thread.
  * <ul>
  * <li>{@code Bearer <gateway.admin.key>}: the operator;</li>
- * <li>Basic with a service's account credentials: that service;</li>
+ * <li>Basic with a service's account credentials: that service, checked by the gateway's one front door for
+ * credentials, the {@link Authenticator} (its caches, its revocations, its password-check pool);</li>
  * <li>an API token, in any form: refused, so that a leaked token cannot mint more tokens;</li>
  * <li>anything else: refused.</li>
  * </ul>
@@ -41,27 +35,17 @@ public class ApiCallers {
 
     /** The management API's own listener name, in the audit log and the metrics. */
     public static final String MANAGEMENT = "management";
-    /** Long enough for a polling script not to pay an Argon2 check per call, short enough to notice a changed password on another node. */
-    private static final Duration ACCOUNT_CACHE_TTL = Duration.ofSeconds(60);
-    private static final int ACCOUNT_CACHE_SIZE = 10_000;
 
-    private final Registry registry;
+    private final Authenticator authenticator;
     private final AuditLog audit;
     private final GuessThrottle throttle;
     private final Optional<byte[]> operatorKeyDigest;
-    /** SHA-256 of an accepted header → its service: the password itself is never kept in memory. */
-    private final Cache<String, String> acceptedAccounts;
-    /** Checks under way, by header digest: the same credentials sent in parallel are checked (and charged) once. */
-    private final ConcurrentHashMap<String, CompletableFuture<ApiCaller>> checking = new ConcurrentHashMap<>();
-    /** Bumped by every revocation, so a check that raced one is answered but not remembered. */
-    private final AtomicLong revocationGeneration = new AtomicLong();
 
-    public ApiCallers(Registry registry, AuditLog audit, GuessThrottle throttle, GatewayConfig config) {
-        this.registry = registry;
+    public ApiCallers(Authenticator authenticator, AuditLog audit, GuessThrottle throttle, GatewayConfig config) {
+        this.authenticator = authenticator;
         this.audit = audit;
         this.throttle = throttle;
         this.operatorKeyDigest = config.admin().key().filter(key -> !key.isBlank()).map(ApiCallers::sha256);
-        this.acceptedAccounts = Caffeine.newBuilder().maximumSize(ACCOUNT_CACHE_SIZE).expireAfterWrite(ACCOUNT_CACHE_TTL).build();
     }
 
     /**
@@ -75,11 +59,20 @@ public class ApiCallers {
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return operator(authorization, listener, client);
         }
-        Credentials credentials = Credentials.parse(authorization).orElse(null);
-        if (!(credentials instanceof Credentials.Account account)) {
+        if (!(Credentials.parse(authorization).orElse(null) instanceof Credentials.Account)) {
             throw failed(listener, client, null); // malformed, or an API token, which never manages tokens
         }
-        return account(authorization, account, listener, client);
+        Caller caller;
+        try {
+            caller = authenticator.authenticateAndWait(authorization, listener, client);
+        } catch (Authenticator.Unauthenticated refused) {
+            throw failed(listener, client, refused.username());
+        } catch (Authenticator.Throttled throttled) {
+            throw throttled(listener, client, throttled.username(), throttled.retryAfter());
+        } catch (LimitExceeded reached) {
+            throw ApiException.limitReached(reached);
+        }
+        return ApiCaller.account(caller.serviceName());
     }
 
     /** The operator, or a 401 (no or bad credentials), a 403 (a service's account) or a 429. */
@@ -103,79 +96,16 @@ public class ApiCallers {
         return caller;
     }
 
-    /** A service changed (password, state) or went away: its accounts must be checked again on the next call. */
-    void forget(@Observes Revocation revocation) {
-        revocationGeneration.incrementAndGet();
-        if (revocation.kind() == Revocation.Kind.SERVICE) {
-            acceptedAccounts.asMap().values().removeIf(revocation.serviceName()::equals);
-        }
-    }
-
     /** Any Bearer value here is a try at the operator key (API tokens are refused anyway): throttled per address. */
     private ApiCaller operator(String authorization, String listener, String client) {
-        admit(listener, client, null);
+        throttle.admit(listener, client, null).ifPresent(wait -> {
+            throw throttled(listener, client, null, wait);
+        });
         if (isOperatorKey(authorization)) {
             throttle.refund(client, null);
             return ApiCaller.OPERATOR;
         }
         throw failed(listener, client, null);
-    }
-
-    private ApiCaller account(String authorization, Credentials.Account account, String listener, String client) {
-        String cacheKey = HexFormat.of().formatHex(sha256(authorization));
-        String known = acceptedAccounts.getIfPresent(cacheKey);
-        if (known != null) {
-            // No check is made, yet a throttled client must not tell a right guess from a wrong one.
-            throttle.check(listener, client, account.username())
-                    .ifPresent(wait -> { throw throttled(listener, client, account.username(), wait); });
-            return ApiCaller.account(known);
-        }
-        CompletableFuture<ApiCaller> mine = new CompletableFuture<>();
-        CompletableFuture<ApiCaller> running = checking.putIfAbsent(cacheKey, mine);
-        if (running != null) {
-            try {
-                return running.join();
-            } catch (CompletionException e) {
-                throw (RuntimeException) e.getCause();
-            }
-        }
-        try {
-            ApiCaller caller = check(cacheKey, account, listener, client);
-            mine.complete(caller);
-            return caller;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            checking.remove(cacheKey, mine);
-        }
-    }
-
-    /** The password check itself, charged to the throttle first and refunded when right (or not made after all). */
-    private ApiCaller check(String cacheKey, Credentials.Account account, String listener, String client) {
-        admit(listener, client, account.username());
-        long generation = revocationGeneration.get();
-        Optional<String> serviceName;
-        try {
-            serviceName = registry.resolveAccount(account.username(), account.password()).map(resolved -> resolved.service().serviceName());
-        } catch (RuntimeException e) {
-            throttle.refund(client, account.username());
-            throw e;
-        }
-        if (serviceName.isEmpty()) {
-            throw failed(listener, client, account.username());
-        }
-        throttle.refund(client, account.username());
-        if (generation == revocationGeneration.get()) {
-            acceptedAccounts.put(cacheKey, serviceName.get());
-        }
-        return ApiCaller.account(serviceName.get());
-    }
-
-    private void admit(String listener, String client, String username) {
-        throttle.admit(listener, client, username).ifPresent(wait -> {
-            throw throttled(listener, client, username, wait);
-        });
     }
 
     private ApiException failed(String listener, String client, String username) {

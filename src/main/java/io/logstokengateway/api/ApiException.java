@@ -37,6 +37,11 @@ public final class ApiException extends RuntimeException {
                 retryAfterSeconds);
     }
 
+    /** A {@code gateway.limits} bound was reached: 429 or 503 with the time to wait, as the limit says. */
+    static ApiException limitReached(io.logstokengateway.limits.LimitExceeded reached) {
+        return new ApiException(reached.status(), reached.getMessage(), reached.retryAfterSeconds().orElse(0L));
+    }
+
     static ApiException forbidden(String message) {
         return new ApiException(403, message);
     }

@@ -3,6 +3,8 @@ package io.logstokengateway.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.eventloop.EventLoops;
+import io.logstokengateway.limits.BoundedWorkers;
 import io.logstokengateway.registry.ClusterNode;
 import io.logstokengateway.registry.Registry;
 import io.logstokengateway.registry.ResolvedCredential;
@@ -15,20 +17,32 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Turns an {@code Authorization} header into a {@link Caller}. Known credentials are answered from memory; a miss
- * asks the registry on a worker thread (one lookup per distinct header at a time); refused credentials are
- * remembered for a while so garbage cannot hammer the database. Revocations evict at once. Account passwords go
- * through the {@link GuessThrottle} (tokens do not: they are not guessed).
+ * The gateway's one front door for credentials: turns an {@code Authorization} header into a {@link Caller} for the
+ * proxy listeners, the token and admin APIs and the console alike, with one cache of accepted credentials, one of
+ * refused ones (both keyed by a digest of the header, never the header) and one revocation listener.
+ * <ul>
+ * <li>Known credentials are answered from memory; a header longer than {@code limits.max-credential-length} is
+ * refused without a look.</li>
+ * <li>A miss asks the registry once per distinct header at a time, on threads of its own kind: token lookups on one
+ * bounded pool, account password checks (Argon2id, slow on purpose) on another, so cached tokens never wait behind
+ * password checks, nor token lookups behind a flood of guesses. A full pool refuses at once (429 for password checks,
+ * 503 for token lookups) rather than queueing without end.</li>
+ * <li>Refused credentials are remembered for a while so garbage cannot hammer the database.</li>
+ * <li>Account passwords go through the {@link GuessThrottle} before they are checked (tokens do not: 256 random
+ * bits are not guessed).</li>
+ * </ul>
  */
 @ApplicationScoped
 public class Authenticator {
@@ -38,9 +52,12 @@ public class Authenticator {
     private final TokenUsage usage;
     private final GuessThrottle throttle;
     private final Vertx vertx;
-    private final Cache<String, Caller> accepted;
-    private final Cache<String, Boolean> refused;
-    private final ConcurrentHashMap<String, Future<Caller>> inFlight = new ConcurrentHashMap<>();
+    private final Cache<CredentialKey, Caller> accepted;
+    private final Cache<CredentialKey, Boolean> refused;
+    private final ConcurrentHashMap<CredentialKey, Future<Caller>> inFlight = new ConcurrentHashMap<>();
+    private final int maxCredentialLength;
+    private final BoundedWorkers tokenLookups;
+    private final BoundedWorkers passwordChecks;
     /** Bumped by every revocation, so a lookup that raced one is answered but not remembered. */
     private final AtomicLong revocationGeneration = new AtomicLong();
     private final Counter acceptedFromCache;
@@ -57,6 +74,12 @@ public class Authenticator {
         this.vertx = vertx;
         this.accepted = Caffeine.newBuilder().maximumSize(settings.cacheSize()).expireAfterWrite(settings.cacheTtl()).recordStats().build();
         this.refused = Caffeine.newBuilder().maximumSize(settings.negativeCacheSize()).expireAfterWrite(settings.negativeCacheTtl()).recordStats().build();
+        GatewayConfig.Limits limits = config.limits();
+        this.maxCredentialLength = limits.maxCredentialLength();
+        this.tokenLookups = new BoundedWorkers(vertx, "gateway-token-lookups", limits.tokenLookups(), limits.tokenLookupQueue(),
+                "token-lookup-queue", 503);
+        this.passwordChecks = new BoundedWorkers(vertx, "gateway-password-checks", limits.passwordChecks(),
+                limits.passwordCheckQueue(), "password-check-queue", 429);
         CaffeineCacheMetrics.monitor(meters, accepted, "gateway.credentials.accepted");
         CaffeineCacheMetrics.monitor(meters, refused, "gateway.credentials.refused");
         this.acceptedFromCache = meters.counter("gateway.auth", "outcome", "accepted", "source", "cache");
@@ -70,14 +93,15 @@ public class Authenticator {
      * {@code listener} and {@code client} (its address) name the attempt for the throttle.
      */
     public Future<Caller> authenticate(String authorization, String listener, String client) {
-        if (authorization == null) {
-            return refuse(null);
+        if (authorization == null || authorization.length() > maxCredentialLength) {
+            return refuse(null); // not remembered either: a long header costs nothing but its own request
         }
         if (!node.upToDate()) {
             // Revocations made on other nodes may have been missed: trust nothing cached, ask the registry.
             accepted.invalidateAll();
         }
-        Caller known = accepted.getIfPresent(authorization);
+        CredentialKey key = CredentialKey.of(authorization);
+        Caller known = accepted.getIfPresent(key);
         if (known != null) {
             if (!known.expiredAt(Instant.now())) {
                 // An account answered without a check: a throttled client must still not tell a right guess from a wrong one.
@@ -89,9 +113,9 @@ public class Authenticator {
                 noteUse(known);
                 return Future.succeededFuture(known);
             }
-            accepted.invalidate(authorization);
+            accepted.invalidate(key);
         }
-        boolean knownBad = refused.getIfPresent(authorization) != null;
+        boolean knownBad = refused.getIfPresent(key) != null;
         Optional<Credentials> credentials = Credentials.parse(authorization);
         String username = credentials.orElse(null) instanceof Credentials.Account account ? account.username() : null;
         if (knownBad) {
@@ -99,12 +123,12 @@ public class Authenticator {
             return wait.isPresent() ? Future.failedFuture(new Throttled(username, wait.get())) : refuse(username);
         }
         if (credentials.isEmpty()) {
-            refused.put(authorization, Boolean.TRUE);
+            refused.put(key, Boolean.TRUE);
             return refuse(null);
         }
-        Future<Caller> pending = inFlight.get(authorization);
+        Future<Caller> pending = inFlight.get(key);
         if (pending != null) {
-            return pending; // the same credentials are being looked up already
+            return EventLoops.onThisContext(pending); // the same credentials are being looked up already
         }
         if (username != null) {
             // Charged before the check, so that parallel guesses cannot all be checked.
@@ -114,30 +138,40 @@ public class Authenticator {
             }
         }
         Promise<Caller> lookup = Promise.promise();
-        pending = inFlight.putIfAbsent(authorization, lookup.future());
+        pending = inFlight.putIfAbsent(key, lookup.future());
         if (pending != null) {
             if (username != null) {
                 throttle.refund(client, username); // another event loop started the same lookup meanwhile
             }
-            return pending;
+            return EventLoops.onThisContext(pending);
         }
-        lookUp(authorization, credentials.get()).onComplete(done -> {
-            inFlight.remove(authorization);
+        lookUp(key, credentials.get()).onComplete(done -> {
+            inFlight.remove(key);
             if (username != null && !(done.failed() && done.cause() instanceof Unauthenticated)) {
-                throttle.refund(client, username); // right, or not checked at all (registry unavailable)
+                throttle.refund(client, username); // right, or not checked at all (registry unavailable, pool full)
             }
             lookup.handle(done);
         });
         return lookup.future();
     }
 
-    private Future<Caller> lookUp(String header, Credentials credentials) {
+    /** Blocking callers (the management API and the console, on worker threads): the same door, waited for. */
+    public Caller authenticateAndWait(String authorization, String listener, String client) {
+        try {
+            return authenticate(authorization, listener, client).toCompletionStage().toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private Future<Caller> lookUp(CredentialKey key, Credentials credentials) {
         String username = credentials instanceof Credentials.Account account ? account.username() : null;
         long generation = revocationGeneration.get();
-        return vertx.executeBlocking(() -> resolve(credentials), false)
+        BoundedWorkers workers = username == null ? tokenLookups : passwordChecks;
+        return workers.submit(() -> resolve(credentials))
                 .compose(resolved -> {
                     if (resolved.isEmpty()) {
-                        refused.put(header, Boolean.TRUE);
+                        refused.put(key, Boolean.TRUE);
                         return refuse(username);
                     }
                     Caller caller = toCaller(resolved.get());
@@ -145,7 +179,7 @@ public class Authenticator {
                         return refuse(username);
                     }
                     if (generation == revocationGeneration.get()) {
-                        accepted.put(header, caller);
+                        accepted.put(key, caller);
                     }
                     acceptedFromRegistry.increment();
                     noteUse(caller);
@@ -176,6 +210,11 @@ public class Authenticator {
     private <T> Future<T> refuse(String username) {
         refusedCount.increment();
         return Future.failedFuture(username == null ? Unauthenticated.INSTANCE : new Unauthenticated(username));
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        tokenLookups.close();
+        passwordChecks.close();
     }
 
     void forget(@Observes Revocation revocation) {

@@ -7,15 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -115,22 +112,8 @@ public class GuessThrottle {
         return Optional.of(wait);
     }
 
-    /** An IPv4 address as it is; an IPv6 one by its /64 network, which one client usually holds whole. */
     static String addressKey(String address) {
-        if (address == null) {
-            return "address:unknown";
-        }
-        if (address.indexOf(':') >= 0) {
-            try {
-                byte[] bytes = InetAddress.getByName(address).getAddress(); // a numeric literal: no name lookup
-                if (bytes.length == 16) {
-                    return "address:" + HexFormat.of().formatHex(Arrays.copyOf(bytes, 8)) + "/64";
-                }
-            } catch (UnknownHostException | SecurityException e) {
-                // not a literal after all: counted as written
-            }
-        }
-        return "address:" + address;
+        return "address:" + ClientAddress.key(address);
     }
 
     /** Usernames by digest: any case, and a long one costs no more memory than a short one. */

@@ -39,6 +39,8 @@ public interface GatewayConfig {
 
     Audit audit();
 
+    Limits limits();
+
     interface Admin {
         /**
          * Operator key, sent as {@code Authorization: Bearer <key>}: at least 32 random bytes, hex or base64
@@ -248,6 +250,112 @@ public interface GatewayConfig {
         /** Of those, events caused by one client address written per second at most, so that one client cannot take the whole budget. */
         @WithDefault("5")
         int maxEventsPerClientPerSecond();
+    }
+
+    /**
+     * What one client can make the gateway hold, compute or wait for: every size, count and cost a client controls is
+     * bounded here, and beyond it the client gets a clear refusal (429 or 503 with {@code Retry-After} when waiting
+     * helps, 400, 408, 413 or 431 when the request itself is too big or too slow), counted in
+     * {@code gateway_limits_refused_total{limit}}.
+     */
+    interface Limits {
+        /** Longest {@code Authorization} header considered; a longer one is refused like any bad credential. */
+        @WithDefault("1024")
+        int maxCredentialLength();
+
+        /** Password checks (Argon2id, 19 MiB each) made at once, on threads of their own. */
+        @WithDefault("2")
+        int passwordChecks();
+
+        /** Password checks waiting for one of those threads; beyond, the check is not made and the client gets 429. */
+        @WithDefault("16")
+        int passwordCheckQueue();
+
+        /** Token lookups in the registry made at once, on threads of their own. */
+        @WithDefault("4")
+        int tokenLookups();
+
+        /** Token lookups waiting for one of those threads; beyond, the client gets 503. */
+        @WithDefault("256")
+        int tokenLookupQueue();
+
+        /** Request bodies (and answers) the gateway holds to check or rewrite them, all clients together; beyond, 503. */
+        @WithDefault("128M")
+        MemorySize heldBodies();
+
+        /** The share of {@code held-bodies} one service may hold; beyond, 429. */
+        @WithDefault("32M")
+        MemorySize heldBodiesPerService();
+
+        /** Time a body the gateway reads may stay silent before the request is answered 408 and its connection closed. */
+        @WithDefault("30s")
+        Duration bodyIdleTimeout();
+
+        /** Largest ratio of decoded to encoded size of a compressed body; a greater one is refused (413). */
+        @WithDefault("100")
+        int maxDecompressionRatio();
+
+        /**
+         * Large checks made at once (a long path decided, a body or a body line of more than 64 KiB parsed), on threads
+         * of their own rather than on the threads that serve every connection.
+         */
+        @WithDefault("2")
+        int bodyChecks();
+
+        /** Large checks waiting for one of those threads; beyond, the client gets 503. */
+        @WithDefault("64")
+        int bodyCheckQueue();
+
+        /** Index names, aliases and patterns in one index expression (path, header or body field). */
+        @WithDefault("1000")
+        int maxIndexNames();
+
+        /** Query parameters in one request. */
+        @WithDefault("64")
+        int maxQueryParameters();
+
+        /** Lines of an {@code _msearch} or {@code _bulk} body the gateway checks. */
+        @WithDefault("1000000")
+        int maxBodyLines();
+
+        /** Longest {@code _bulk} action line, {@code _msearch} header or search line the gateway reads (documents stream). */
+        @WithDefault("1M")
+        MemorySize maxCheckedLine();
+
+        /** Longest request line (method, path, query). */
+        @WithDefault("16K")
+        MemorySize maxRequestLine();
+
+        /** Largest request head (all header lines together). */
+        @WithDefault("16K")
+        MemorySize maxHeaderSize();
+
+        /** Time a client has to send a request's head once it connected, or once the previous answer ended. */
+        @WithDefault("10s")
+        Duration headerTimeout();
+
+        /** Time an open connection may stay silent (between requests, or in a body the gateway streams). */
+        @WithDefault("120s")
+        Duration idleTimeout();
+
+        /** Open connections from one client address (an IPv6 client by its /64) on each proxy listener. */
+        @WithDefault("256")
+        int connectionsPerAddress();
+
+        /** Open connections on each proxy listener, all clients together. */
+        @WithDefault("10000")
+        int connections();
+
+        /** Requests of one token (or account) under way at once; beyond, 429. */
+        @WithDefault("64")
+        int requestsPerCaller();
+
+        /**
+         * Requests of one service (all its tokens and its account) under way at once; beyond, 429. Keep it below the
+         * upstreams' {@code max-connections}, so that one tenant never holds them all.
+         */
+        @WithDefault("128")
+        int requestsPerService();
     }
 
     interface Cluster {

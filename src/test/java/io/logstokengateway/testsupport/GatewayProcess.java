@@ -295,6 +295,7 @@ public final class GatewayProcess implements AutoCloseable {
             int graylog = port("gateway.graylog.port");
             List<String> command = new ArrayList<>();
             command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-XX:+ExitOnOutOfMemoryError"); // as production runs it: out of memory, out of the way
             command.addAll(jvmOptions);
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.add("-jar");
