@@ -32,6 +32,7 @@ final class AliasRules {
 
     /** {@code POST /_aliases}: every action's indices and aliases are checked. */
     static Decision actions(SearchApiRequest request, IndexScoping scoping) {
+        scoping.indicesChange();
         return new Decision.ForwardCheckedBody(request.pathAndQuery(), body -> JsonBodies.verdict(body, bytes -> {
             ObjectNode actions = JsonBodies.optionalObject(bytes).orElseThrow(() -> new ScopeRefusal("_aliases needs a body"));
             requireOnly(actions, Set.of("actions"), "_aliases");
@@ -46,6 +47,7 @@ final class AliasRules {
 
     /** {@code PUT|POST /{index}/_alias/{name}}: one alias name, indices within the write patterns, optional body. */
     static Decision put(SearchApiRequest request, IndexScoping scoping) {
+        scoping.indicesChange();
         List<String> targets = scoping.requireWritable(request.requiredIndex(), WriteTargets.PATTERNS);
         scoping.requireAliasNames(request.segment(1), false);
         return new Decision.ForwardCheckedBody(request.pathAndQuery(targets), body -> JsonBodies.verdict(body, bytes -> {
@@ -56,6 +58,7 @@ final class AliasRules {
 
     /** {@code DELETE /{index}/_alias/{names}}: names or wildcards, all within the write patterns. */
     static Decision delete(SearchApiRequest request, IndexScoping scoping) {
+        scoping.indicesChange();
         List<String> targets = scoping.requireWritable(request.requiredIndex(), WriteTargets.PATTERNS);
         scoping.requireAliasNames(request.segment(1), true);
         return new Decision.Forward(request.pathAndQuery(targets));

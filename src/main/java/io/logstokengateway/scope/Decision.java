@@ -17,6 +17,13 @@ public sealed interface Decision {
     record ForwardCheckedBody(String pathAndQuery, BodyRule rule) implements Decision {
     }
 
+    /**
+     * Check the body line by line as it streams ({@link LineRule}), forwarding each line once it passed (or as it
+     * comes, for the lines the rule does not read).
+     */
+    record ForwardCheckedLines(String pathAndQuery, LineRule rule) implements Decision {
+    }
+
     /** Refuse: 403 {@code security_exception} when it would reach beyond the service, 400 when it is malformed. */
     record Deny(int status, String reason) implements Decision {
         public Deny(String reason) {

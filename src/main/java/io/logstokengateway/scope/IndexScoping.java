@@ -1,5 +1,6 @@
 package io.logstokengateway.scope;
 
+import io.logstokengateway.limits.LimitExceeded;
 import io.logstokengateway.scope.IndexCatalog.Alias;
 import io.logstokengateway.scope.IndexCatalog.Entry;
 import io.logstokengateway.scope.IndexCatalog.Index;
@@ -10,7 +11,6 @@ import io.logstokengateway.scope.IndexExpression.Item;
 import io.logstokengateway.scope.IndexExpression.Name;
 import io.logstokengateway.scope.IndexExpression.Wildcard;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,10 +93,10 @@ final class IndexScoping {
         }
     }
 
-    private final ScopeContext context;
+    private ScopeContext context;
     private final List<String> read;
     private final List<String> write;
-    private final IndexCatalog catalog;
+    private IndexCatalog catalog;
     /** Set once a decision depends on more than the request and the catalog: it must then not be remembered. */
     private boolean reusable = true;
 
@@ -127,6 +127,22 @@ final class IndexScoping {
     /** Whether the decision taken may be remembered for the same request on the same catalog. */
     boolean reusable() {
         return reusable;
+    }
+
+    /** From now on, decides on this catalog, read after the request arrived (a streamed body met a name it did not know). */
+    void useCurrentCatalog(IndexCatalog current) {
+        context = new ScopeContext(context.service(), context.scope(), current, true, context.contexts(), context.limits(),
+                context.indicesChanging());
+        catalog = current;
+    }
+
+    /**
+     * The request will create, delete or re-point indices or aliases: such a decision is not remembered, and whoever
+     * keeps the catalog hears of it.
+     */
+    void indicesChange() {
+        reusable = false;
+        context.indicesChanging().run();
     }
 
     /** Marks the decision as depending on the moment (an opened search context id, say). */
@@ -172,6 +188,7 @@ final class IndexScoping {
 
     /** An index named inside a body (terms lookup, {@code _mget} document, percolate): one index or alias, readable. */
     void requireReadable(IndexExpression expression) {
+        requireFewNames(expression.items().size());
         for (Item item : expression.items()) {
             if (item instanceof Name || item instanceof DateMath) {
                 resolveNamed(item, read, "read");
@@ -183,6 +200,7 @@ final class IndexScoping {
 
     /** Names in a body that only weigh results ({@code indices_boost}): names or wildcards within the read patterns. */
     void requireReadableNames(IndexExpression expression) {
+        requireFewNames(expression.items().size());
         for (Item item : expression.items()) {
             if (!(item instanceof Name || item instanceof Wildcard || item instanceof DateMath)
                     || !within(globOf(item), read)) {
@@ -219,17 +237,18 @@ final class IndexScoping {
     }
 
     /**
-     * The targets of the documents of one {@code _bulk} body (each one index, alias or date math): all must be
-     * writable, and the new indices among them must fit within the service's limit together.
+     * The target of one {@code _bulk} document (one index, alias or date math): writable, and when it is a new index,
+     * one that fits within the service's limit together with {@code newSoFar}, the new ones of the same body (to which
+     * it is added).
      */
-    void requireWritableDocuments(Collection<String> targets) {
-        List<Item> items = new ArrayList<>();
-        for (String target : targets) {
-            IndexExpression expression = IndexExpression.parse(target);
-            requireOneConcrete(expression);
-            items.add(expression.items().get(0));
+    void requireWritableDocument(String target, Set<String> newSoFar) {
+        IndexExpression expression = IndexExpression.parse(target);
+        requireOneConcrete(expression);
+        Item item = expression.items().get(0);
+        if (resolveNamed(item, write, "write").isEmpty() && !newSoFar.contains(item.text())) {
+            requireRoomForNewIndices(newSoFar.size() + 1);
+            newSoFar.add(item.text());
         }
-        resolve(items, write, "write", Expansion.DEFAULT, true);
     }
 
     /** Names of templates the service owns: they must fall within its write patterns, like its indices. */
@@ -282,6 +301,22 @@ final class IndexScoping {
         return within(index, read);
     }
 
+    /** An expression of more names than {@code limits.max-index-names} is refused before any is resolved. */
+    private void requireFewNames(int count) {
+        int most = context.limits().maxIndexNames();
+        if (count > most) {
+            throw new LimitExceeded("max-index-names", 400, null, "an index expression may hold at most " + most + " names, not " + count);
+        }
+    }
+
+    /** Lines of an NDJSON body beyond {@code limits.max-body-lines} are refused. */
+    void requireFewLines(int count) {
+        int most = context.limits().maxBodyLines();
+        if (count > most) {
+            throw new LimitExceeded("max-body-lines", 400, null, "a request body may hold at most " + most + " lines");
+        }
+    }
+
     /** Refuses new indices once the service would hold more than it may (its indices: within its write patterns). */
     private void requireRoomForNewIndices(int count) {
         if (count == 0) {
@@ -300,6 +335,7 @@ final class IndexScoping {
             throw new ScopeRefusal("this service holds " + held.size() + " indices; it may hold at most " + most
                     + ", so it cannot create another");
         }
+        indicesChange();
     }
 
     /**
@@ -309,6 +345,7 @@ final class IndexScoping {
      */
     private Map<String, Resolved> resolve(List<Item> items, List<String> patterns, String access, Expansion expansion,
                                           boolean creates) {
+        requireFewNames(items.size());
         Map<String, Resolved> resolved = new LinkedHashMap<>();
         boolean wildcardSeen = false;
         int newIndices = 0;

@@ -1,5 +1,6 @@
 package io.logstokengateway.scope;
 
+import io.logstokengateway.limits.LimitExceeded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,6 @@ import java.util.Set;
  */
 record QueryParameters(List<Map.Entry<String, String>> entries) {
 
-    /** More parameters than any request of the search API takes. */
-    static final int MAX_PARAMETERS = 64;
     private static final String HEX = "0123456789ABCDEF";
 
     QueryParameters {
@@ -24,7 +23,8 @@ record QueryParameters(List<Map.Entry<String, String>> entries) {
 
     static final QueryParameters NONE = new QueryParameters(List.of());
 
-    static QueryParameters parse(String rawQuery) {
+    /** Parses at most {@code maxParameters} parameters; more are refused (400) before they are decoded. */
+    static QueryParameters parse(String rawQuery, int maxParameters) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return NONE;
         }
@@ -33,10 +33,11 @@ record QueryParameters(List<Map.Entry<String, String>> entries) {
         for (int i = 0; i <= rawQuery.length(); i++) {
             if (i == rawQuery.length() || rawQuery.charAt(i) == '&' || rawQuery.charAt(i) == ';') {
                 if (i > start) {
-                    entries.add(pair(rawQuery.substring(start, i)));
-                    if (entries.size() > MAX_PARAMETERS) {
-                        throw ScopeRefusal.malformed("a request may have at most " + MAX_PARAMETERS + " query parameters");
+                    if (entries.size() == maxParameters) {
+                        throw new LimitExceeded("max-query-parameters", 400, null,
+                                "a request may have at most " + maxParameters + " query parameters");
                     }
+                    entries.add(pair(rawQuery.substring(start, i)));
                 }
                 start = i + 1;
             }

@@ -94,10 +94,12 @@ final class ReadRoutes {
         return SearchContextRoutes.search(request, scoping, narrowedIndices(request, scoping));
     }
 
+    /** A line rule keeps the state of one body: its decision is never reused. */
     private static Decision multiSearch(SearchApiRequest request, IndexScoping scoping) {
+        scoping.notReusable();
         Optional<List<String>> pathIndices = request.index().map(index -> narrowedIndices(request, scoping));
         String path = pathIndices.map(request::pathAndQuery).orElseGet(request::pathAndQuery);
-        return new Decision.ForwardCheckedBody(path, new MultiSearchRule(scoping, pathIndices, Expansion.of(request.query())));
+        return new Decision.ForwardCheckedLines(path, new MultiSearchLines(scoping, pathIndices, Expansion.of(request.query())));
     }
 
     /** {@code _mget}, {@code _mtermvectors}: the path's index is the default for documents that name none. */

@@ -42,7 +42,7 @@ public final class ScopeRules {
     public static Ruling decide(String method, String rawPath, String rawQuery, ScopeContext context) {
         IndexScoping scoping = new IndexScoping(context);
         try {
-            SearchApiRequest request = SearchApiRequest.parse(method, rawPath, rawQuery);
+            SearchApiRequest request = SearchApiRequest.parse(method, rawPath, rawQuery, context.limits());
             for (Route route : ROUTES) {
                 if (route.matches(request)) {
                     request.query().requireOnly(route.parameters(), rawPath);

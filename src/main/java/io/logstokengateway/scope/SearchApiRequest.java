@@ -28,7 +28,7 @@ record SearchApiRequest(String method, String rawPath, Optional<IndexExpression>
         endpoint = List.copyOf(endpoint);
     }
 
-    static SearchApiRequest parse(String method, String rawPath, String rawQuery) {
+    static SearchApiRequest parse(String method, String rawPath, String rawQuery, ScopeLimits limits) {
         String normalisedMethod = "HEAD".equals(method) ? "GET" : method;
         if (!METHODS.contains(normalisedMethod)) {
             throw new ScopeRefusal("the HTTP method [" + method + "] is not allowed through the gateway");
@@ -47,7 +47,8 @@ record SearchApiRequest(String method, String rawPath, Optional<IndexExpression>
             raw = raw.subList(1, raw.size());
             decoded = decoded.subList(1, decoded.size());
         }
-        return new SearchApiRequest(normalisedMethod, rawPath, index, raw, decoded, QueryParameters.parse(rawQuery));
+        return new SearchApiRequest(normalisedMethod, rawPath, index, raw, decoded,
+                QueryParameters.parse(rawQuery, limits.maxQueryParameters()));
     }
 
     /**

@@ -30,8 +30,7 @@ final class WriteRoutes {
                 route("DELETE", REQUIRED, "_doc/*", Parameters.DELETE_DOCUMENT, WriteRoutes::oneIndex),
                 route("PUT POST", OPTIONAL, "_bulk", Parameters.BULK, WriteRoutes::bulk),
                 route("PUT", REQUIRED, "", Parameters.CREATE_INDEX, WriteRoutes::createIndex),
-                route("DELETE", REQUIRED, "", Parameters.DELETE_INDEX, (request, scoping) ->
-                        forwardWritable(request, scoping, WriteTargets.NAMES)),
+                route("DELETE", REQUIRED, "", Parameters.DELETE_INDEX, WriteRoutes::deleteIndex),
                 route("PUT POST", REQUIRED, "_mapping", Parameters.PUT_MAPPING, (request, scoping) ->
                         checkedWritable(request, scoping, IndexDefinitionRules.of(Kind.MAPPING, scoping))),
                 route("PUT", REQUIRED, "_settings", Parameters.PUT_SETTINGS, (request, scoping) ->
@@ -66,10 +65,17 @@ final class WriteRoutes {
         return new Decision.ForwardCheckedBody(request.pathAndQuery(targets), rule);
     }
 
+    private static Decision deleteIndex(SearchApiRequest request, IndexScoping scoping) {
+        Decision decision = forwardWritable(request, scoping, WriteTargets.NAMES);
+        scoping.indicesChange();
+        return decision;
+    }
+
+    /** A line rule keeps the state of one body: its decision is never reused. */
     private static Decision bulk(SearchApiRequest request, IndexScoping scoping) {
+        scoping.notReusable();
         request.index().ifPresent(index -> scoping.requireWritable(index, WriteTargets.ONE));
-        return new Decision.ForwardCheckedBody(request.pathAndQuery(),
-                new BulkRule(scoping, request.index().isPresent()));
+        return new Decision.ForwardCheckedLines(request.pathAndQuery(), new BulkLines(scoping, request.index().isPresent()));
     }
 
     private static Decision createIndex(SearchApiRequest request, IndexScoping scoping) {

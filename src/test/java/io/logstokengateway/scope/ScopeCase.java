@@ -72,21 +72,23 @@ record ScopeCase(String method, String target, String body, Expected expected) {
             assertEquals(forwarded.pathAndQuery(), assertInstanceOf(Decision.Forward.class, decision, decision::toString).pathAndQuery());
         } else if (expected instanceof Refused refused) {
             assertReason(refused.reasonPart(), assertInstanceOf(Decision.Deny.class, decision).reason());
+        } else if (decision instanceof Decision.ForwardCheckedLines lines) {
+            verifyBody(lines.pathAndQuery(), WholeBody.check(decision, body));
         } else {
-            verifyBody(assertInstanceOf(Decision.ForwardCheckedBody.class, decision));
+            Decision.ForwardCheckedBody checked = assertInstanceOf(Decision.ForwardCheckedBody.class, decision, decision::toString);
+            verifyBody(checked.pathAndQuery(), WholeBody.check(decision, body));
         }
     }
 
-    private void verifyBody(Decision.ForwardCheckedBody decision) {
-        BodyVerdict verdict = decision.rule().check(body.getBytes(StandardCharsets.UTF_8));
+    private void verifyBody(String decidedPath, BodyVerdict verdict) {
         if (expected instanceof Checked checked) {
-            assertEquals(checked.pathAndQuery(), decision.pathAndQuery());
+            assertEquals(checked.pathAndQuery(), decidedPath);
             BodyVerdict.Accept accept = assertInstanceOf(BodyVerdict.Accept.class, verdict, verdict::toString);
             assertEquals(null, accept.pathAndQuery(), "forwarded to the decision's path");
             String forwarded = new String(accept.body(), StandardCharsets.UTF_8);
             assertEquals(checked.forwardedBody() == null ? body : checked.forwardedBody(), forwarded);
         } else if (expected instanceof Redirected redirected) {
-            assertEquals(redirected.pathAndQuery(), decision.pathAndQuery());
+            assertEquals(redirected.pathAndQuery(), decidedPath);
             BodyVerdict.Accept accept = assertInstanceOf(BodyVerdict.Accept.class, verdict, verdict::toString);
             assertEquals(redirected.bodyPathAndQuery(), accept.pathAndQuery());
         } else if (expected instanceof BodyRefused refused) {

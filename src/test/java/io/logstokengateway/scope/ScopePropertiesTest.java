@@ -115,8 +115,8 @@ class ScopePropertiesTest {
             };
             String path = random.nextBoolean() ? "/_msearch" : "/" + ScopeGenerators.encode(random, "logs-*") + "/_msearch";
             Decision decision = decide(random, "POST", path, null);
-            BodyVerdict verdict = assertInstanceOf(Decision.ForwardCheckedBody.class, decision).rule()
-                    .check((header + "\n{}\n").getBytes(StandardCharsets.UTF_8));
+            BodyVerdict verdict = WholeBody.check(assertInstanceOf(Decision.ForwardCheckedLines.class, decision).rule(),
+                    (header + "\n{}\n").getBytes(StandardCharsets.UTF_8));
             if (verdict instanceof BodyVerdict.Accept accept) {
                 accepted++;
                 String rewritten = new String(accept.body(), StandardCharsets.UTF_8).split("\n")[0];
@@ -134,16 +134,13 @@ class ScopePropertiesTest {
     @ValueSource(longs = {51, 52, 53})
     void bulkActionsAcceptedWriteOnlyWithinTheWritePatterns(long seed) {
         Random random = new Random(seed);
-        BodyRule rule = ((Decision.ForwardCheckedBody) decide(random, "POST", "/_bulk", null)).rule();
         for (int i = 0; i < TRIES; i++) {
+            LineRule rule = ((Decision.ForwardCheckedLines) decide(random, "POST", "/_bulk", null)).rule(); // one per body
             String index = ScopeGenerators.item(random);
             String body = "{\"" + pick(random, "index", "create", "delete") + "\":{\"_index\":" + quote(index) + "}}\n{}\n";
-            BodyVerdict verdict = rule.check(body.getBytes(StandardCharsets.UTF_8));
+            BodyVerdict verdict = WholeBody.check(rule, body.getBytes(StandardCharsets.UTF_8));
             if (verdict instanceof BodyVerdict.Accept) {
                 assertWithin(PercentEncoding.encodeIndexList(List.of(index)), A.writePatterns(), seed, body);
-            }
-            if (i % 50 == 0) {
-                rule = ((Decision.ForwardCheckedBody) decide(random, "POST", "/_bulk", null)).rule();
             }
         }
     }
@@ -192,6 +189,10 @@ class ScopePropertiesTest {
             }
             if (decision instanceof Decision.ForwardCheckedBody checked) {
                 BodyVerdict verdict = checked.rule().check(ScopeGenerators.body(random).getBytes(StandardCharsets.UTF_8));
+                assertTrue(verdict != null);
+            }
+            if (decision instanceof Decision.ForwardCheckedLines lines) {
+                LineRule.LineVerdict verdict = lines.rule().check(ScopeGenerators.body(random).getBytes(StandardCharsets.UTF_8), true);
                 assertTrue(verdict != null);
             }
         }

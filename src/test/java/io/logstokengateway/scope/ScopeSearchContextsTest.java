@@ -34,9 +34,7 @@ class ScopeSearchContextsTest {
     private static final String PIT = "o463QQEPbG9ncy1hYS0wMDAwMS1pLWFwcBZQR0R1dkIx/QlFXNnRPVXVQRHgtWHRRABY2MGF1SDBoWVFpdUJ2bUFh";
 
     private static BodyVerdict check(String method, String target, String body) {
-        Decision decision = ScopeFixtures.decide(method, target, A);
-        Decision.ForwardCheckedBody checked = assertInstanceOf(Decision.ForwardCheckedBody.class, decision, decision::toString);
-        return checked.rule().check(body.getBytes(StandardCharsets.UTF_8));
+        return WholeBody.check(ScopeFixtures.decide(method, target, A), body);
     }
 
     private static JsonNode forwardedBody(BodyVerdict verdict) {

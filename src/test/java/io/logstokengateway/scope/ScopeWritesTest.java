@@ -87,16 +87,15 @@ class ScopeWritesTest {
     @Test
     void aServiceHoldsNoMoreIndicesThanItsLimit() {
         ScopeContext twoAtMost = new ScopeContext(ScopeFixtures.SERVICE, A, ScopeFixtures.CATALOG, true, ScopeFixtures.CONTEXTS,
-                new ScopeLimits(5, 2, 2));
+                new ScopeLimits(5, 2, 2, 1000, 64, 1000));
         ScopeContext threeAtMost = new ScopeContext(ScopeFixtures.SERVICE, A, ScopeFixtures.CATALOG, true, ScopeFixtures.CONTEXTS,
-                new ScopeLimits(5, 2, 3));
+                new ScopeLimits(5, 2, 3, 1000, 64, 1000));
         assertDenied(ScopeRules.decide("PUT", "/logs-aa-00001-i-new", null, twoAtMost).decision(), "may hold at most 2");
         assertDenied(ScopeRules.decide("PUT", "/logs-aa-00001-i-new/_doc/1", null, twoAtMost).decision(), "may hold at most 2");
         assertInstanceOf(Decision.Forward.class, ScopeRules.decide("PUT", "/logs-aa-00001-i-app/_doc/1", null, twoAtMost).decision());
         assertInstanceOf(Decision.ForwardCheckedBody.class, ScopeRules.decide("PUT", "/logs-aa-00001-i-new", null, threeAtMost).decision());
-        BodyRule bulk = ((Decision.ForwardCheckedBody) ScopeRules.decide("POST", "/_bulk", null, threeAtMost).decision()).rule();
         String twoNew = "{\"index\":{\"_index\":\"logs-aa-00001-i-n1\"}}\n{}\n{\"index\":{\"_index\":\"logs-aa-00001-i-n2\"}}\n{}\n";
-        BodyRule.BodyVerdict verdict = bulk.check(twoNew.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        BodyRule.BodyVerdict verdict = WholeBody.check(ScopeRules.decide("POST", "/_bulk", null, threeAtMost).decision(), twoNew);
         assertTrue(assertInstanceOf(BodyRule.BodyVerdict.Deny.class, verdict).reason().contains("may hold at most 3"));
     }
 
