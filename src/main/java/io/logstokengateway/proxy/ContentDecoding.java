@@ -26,16 +26,24 @@ final class ContentDecoding {
         }
     }
 
+    /** Small bodies compress badly: the ratio applies beyond this many decoded bytes. */
+    private static final int RATIO_ALLOWANCE = 64 * 1024;
+
     private ContentDecoding() {
     }
 
-    static byte[] decode(String contentEncoding, byte[] body, long maxBytes) throws TooLarge, Undecodable {
+    /**
+     * The decoded body, at most {@code maxBytes} and at most {@code maxRatio} times the encoded size (a small body that
+     * decodes to a large one costs the gateway memory and CPU out of proportion to what the client sent).
+     */
+    static byte[] decode(String contentEncoding, byte[] body, long maxBytes, int maxRatio) throws TooLarge, Undecodable {
         String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(java.util.Locale.ROOT);
+        long bound = Math.min(maxBytes, (long) body.length * maxRatio + RATIO_ALLOWANCE);
         try {
             return switch (encoding) {
                 case "", "identity" -> body;
-                case "gzip", "x-gzip" -> readBounded(new GZIPInputStream(new ByteArrayInputStream(body)), maxBytes);
-                case "deflate" -> readBounded(new InflaterInputStream(new ByteArrayInputStream(body)), maxBytes);
+                case "gzip", "x-gzip" -> readBounded(new GZIPInputStream(new ByteArrayInputStream(body)), bound);
+                case "deflate" -> readBounded(new InflaterInputStream(new ByteArrayInputStream(body)), bound);
                 default -> throw new Undecodable("the Content-Encoding [" + contentEncoding + "] is not supported");
             };
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.logstokengateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logstokengateway.eventloop.EventLoops;
 import io.logstokengateway.scope.IndexCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,6 +42,8 @@ final class IndexCatalogSource {
     private final long refreshNanos;
     private volatile IndexCatalog current = IndexCatalog.EMPTY;
     private volatile String currentStateUuid = "";
+    /** When a request through the gateway last changed indices or aliases: catalogs read before then are out of date. */
+    private volatile long changedAt = System.nanoTime();
     /** The upstream URL that answered last: asked first next time. */
     private volatile int preferred;
     /** Guarded by {@code this}: the read in flight, when it started, and the one queued after it. */
@@ -64,15 +67,32 @@ final class IndexCatalogSource {
         vertx.cancelTimer(timerId);
     }
 
-    /** The catalog to decide on now; empty when it is too old to be trusted (read one with {@link #readAfter}). */
+    /**
+     * The catalog to decide on now; empty when it is too old to be trusted or predates a change made through the
+     * gateway (read one with {@link #readAfter}).
+     */
     Optional<IndexCatalog> current() {
         IndexCatalog catalog = current;
-        boolean fresh = catalog.generation() > 0 && System.nanoTime() - catalog.fetchedAtNanos() < STALE_AFTER_PERIODS * refreshNanos;
+        boolean fresh = catalog.generation() > 0 && catalog.fetchedSince(changedAt)
+                && System.nanoTime() - catalog.fetchedAtNanos() < STALE_AFTER_PERIODS * refreshNanos;
         return fresh ? Optional.of(catalog) : Optional.empty();
     }
 
-    /** A catalog read from the upstream after {@code nanos} ({@link System#nanoTime()}). */
-    synchronized Future<IndexCatalog> readAfter(long nanos) {
+    /**
+     * A request through the gateway created, deleted or re-pointed indices or aliases, and the upstream answered it:
+     * its client's next request must see that, so requests decide on a catalog read from now on. Reads are shared,
+     * so many such changes cost one read in flight.
+     */
+    void changed() {
+        changedAt = System.nanoTime();
+    }
+
+    /** A catalog read from the upstream after {@code nanos} ({@link System#nanoTime()}), on the caller's context. */
+    Future<IndexCatalog> readAfter(long nanos) {
+        return EventLoops.onThisContext(sharedReadAfter(nanos));
+    }
+
+    private synchronized Future<IndexCatalog> sharedReadAfter(long nanos) {
         if (current.fetchedSince(nanos)) {
             return Future.succeededFuture(current);
         }
@@ -116,7 +136,7 @@ final class IndexCatalogSource {
                         current = new IndexCatalog(current.entries(), current.generation(), askedAt);
                         return Future.succeededFuture();
                     }
-                    return readAfter(System.nanoTime()).mapEmpty();
+                    return sharedReadAfter(System.nanoTime()).mapEmpty();
                 })
                 .onFailure(failure -> LOG.debugf("Cannot read the search upstream's indices: %s", failure.getMessage()));
     }

@@ -5,9 +5,12 @@ import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.auth.Caller;
 import io.logstokengateway.auth.GuessThrottle;
 import io.logstokengateway.identity.UpstreamIdentity;
+import io.logstokengateway.limits.BodyBudget;
+import io.logstokengateway.limits.LimitExceeded;
 import io.logstokengateway.proxy.Exchange.Outcome;
 import io.logstokengateway.scope.BodyRule.BodyVerdict;
 import io.logstokengateway.scope.Decision;
+import io.logstokengateway.scope.LineRule;
 import io.logstokengateway.scope.ResponseRule;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -26,8 +29,10 @@ import org.jboss.logging.Logger;
 import javax.net.ssl.SSLException;
 
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The whole path of a proxied request, top to bottom: accept, authenticate, authorise, map the identity, forward
@@ -36,8 +41,8 @@ import java.util.concurrent.TimeoutException;
 final class ProxyHandler implements Handler<HttpServerRequest> {
 
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
-    /** Bodies up to this size are checked on the event loop; larger ones on a worker thread. */
-    private static final int INLINE_CHECK_BYTES = 64 * 1024;
+    /** What is read into nothing of an answer the gateway abandons, before the request is reset instead. */
+    private static final long MAX_DRAINED_BYTES = 8L * ReadBuffers.MAX_READ_BYTES;
 
     private final String listener;
     private final ErrorDialect dialect;
@@ -50,20 +55,22 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private final AuditLog audit;
     private final Vertx vertx;
     private final long maxCheckedBodyBytes;
+    private final ProxyServices services;
+    private final ConnectionGuard connections;
 
-    ProxyHandler(String listener, ErrorDialect dialect, RoutePolicy policy, Authenticator authenticator,
-                 UpstreamIdentity identity, UpstreamClient upstream, ProxyMetrics metrics, AuditLog audit, Vertx vertx,
-                 long maxCheckedBodyBytes) {
-        this.audit = audit;
-        this.vertx = vertx;
-        this.maxCheckedBodyBytes = maxCheckedBodyBytes;
-        this.listener = listener;
-        this.dialect = dialect;
-        this.policy = policy;
-        this.authenticator = authenticator;
-        this.identity = identity;
-        this.upstream = upstream;
-        this.metrics = metrics;
+    ProxyHandler(ListenerSpec spec, ProxyServices services) {
+        this.connections = spec.connections();
+        this.listener = spec.name();
+        this.dialect = spec.dialect();
+        this.policy = spec.policy();
+        this.identity = spec.identity();
+        this.upstream = spec.upstream();
+        this.maxCheckedBodyBytes = spec.maxCheckedBodyBytes();
+        this.services = services;
+        this.authenticator = services.authenticator();
+        this.audit = services.audit();
+        this.vertx = services.vertx();
+        this.metrics = services.metrics();
         this.upstreamLatency = metrics.upstreamLatency(listener);
     }
 
@@ -71,6 +78,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         // Hold the body until it has somewhere to go: authentication and connecting are asynchronous.
         request.pause();
+        LimitExceeded overConnectionLimit = connections.headReceived(request.connection());
         Exchange exchange = new Exchange(listener, request);
         HttpServerResponse response = request.response();
         response.endHandler(v -> {
@@ -87,6 +95,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             finish(exchange, 499);
         });
 
+        if (overConnectionLimit != null) {
+            exchange.closeAfterAnswer = true;
+            limitReached(request, exchange, overConnectionLimit);
+            return;
+        }
         MultiMap headers = request.headers();
         if (headers.contains(HttpHeaders.TRANSFER_ENCODING) && headers.contains(HttpHeaders.CONTENT_LENGTH)) {
             refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest("Transfer-Encoding and Content-Length must not both be set"));
@@ -113,6 +126,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                     audit.clientEvent("auth.throttled", exchange.clientAddress, details);
                     request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
                     refuse(request, exchange, Outcome.THROTTLED, Refusal.throttled(seconds));
+                } else if (authenticated.cause() instanceof LimitExceeded reached) {
+                    limitReached(request, exchange, reached);
                 } else {
                     LOG.warnf("Cannot authenticate on %s: %s", listener, authenticated.cause().getMessage());
                     refuse(request, exchange, Outcome.REGISTRY_UNAVAILABLE,
@@ -122,6 +137,13 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             }
             Caller caller = authenticated.result();
             exchange.caller(caller);
+            try {
+                services.callers().enter(exchange.callerKey(), exchange.serviceName);
+                exchange.counted = true;
+            } catch (LimitExceeded reached) {
+                limitReached(request, exchange, reached);
+                return;
+            }
             policy.route(request, caller, exchange.startNanos).onComplete(routed -> {
                 if (routed.failed()) {
                     unroutable(request, exchange, routed.cause());
@@ -138,6 +160,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             forward(request, caller, exchange, forward.pathAndQuery(), null, forward.response(), false);
         } else if (decision instanceof Decision.ForwardCheckedBody checked) {
             checkBodyThenForward(request, caller, exchange, checked);
+        } else if (decision instanceof Decision.ForwardCheckedLines lines) {
+            forwardLines(request, caller, exchange, lines);
         } else if (decision instanceof Decision.Deny deny) {
             deny(request, caller, exchange, deny.status(), deny.reason());
         } else if (decision instanceof Decision.Answer answer) {
@@ -147,8 +171,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         }
     }
 
-    /** The decision could not be taken: what the upstream holds could not be read. */
+    /** The decision could not be taken: what the upstream holds could not be read, or the checks are all busy. */
     private void unroutable(HttpServerRequest request, Exchange exchange, Throwable cause) {
+        if (cause instanceof LimitExceeded reached) {
+            limitReached(request, exchange, reached);
+            return;
+        }
         LOG.debugf("Cannot route on %s: %s", listener, cause.getMessage());
         refuse(request, exchange, Outcome.UPSTREAM_FAILED, new Refusal(502, "upstream_unavailable",
                 "the upstream cannot be reached to resolve the request's indices"));
@@ -166,16 +194,27 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         Buffer body = Buffer.buffer();
         exchange.bodyTaken = true;
+        exchange.hold = services.bodies().hold(caller.serviceName());
+        BodyWatch watch = new BodyWatch(request, exchange);
         request.handler(chunk -> {
+            watch.heard();
             if (body.length() + chunk.length() > maxCheckedBodyBytes) {
-                request.handler(null);
+                stopReading(request, watch);
                 refuse(request, exchange, Outcome.REFUSED, tooLarge()); // and closes the connection: the rest is not read
+                return;
+            }
+            try {
+                exchange.hold.grow(chunk.length());
+            } catch (LimitExceeded reached) {
+                stopReading(request, watch);
+                limitReached(request, exchange, reached);
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.exceptionHandler(failure -> LOG.debugf("Request body not received on %s: %s", listener, failure.getMessage()));
         request.endHandler(v -> {
+            watch.done();
             if (request.response().ended()) {
                 return; // refused as too large
             }
@@ -199,12 +238,15 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private void check(HttpServerRequest request, Caller caller, Exchange exchange, Decision.ForwardCheckedBody checked,
                        String encoding, byte[] received, boolean firstTime) {
         // Decompressing or parsing a large body is CPU work the event loop should not carry.
-        boolean inline = encoding == null && received.length <= INLINE_CHECK_BYTES;
+        boolean inline = encoding == null && received.length <= ProxyServices.INLINE_CHECK_BYTES;
         Future<BodyVerdict> verdict = inline
                 ? Future.future(promise -> promise.complete(checked.rule().check(received))) // a throw fails the future
-                : vertx.executeBlocking(() -> checked.rule().check(ContentDecoding.decode(encoding, received, maxCheckedBodyBytes)), false);
+                : services.checks().submit(() -> checked.rule().check(ContentDecoding.decode(encoding, received, maxCheckedBodyBytes,
+                        services.limits().maxDecompressionRatio())));
         verdict.onComplete(checkedBody -> {
-            if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.TooLarge) {
+            if (checkedBody.failed() && checkedBody.cause() instanceof LimitExceeded reached) {
+                limitReached(request, exchange, reached);
+            } else if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.TooLarge) {
                 refuse(request, exchange, Outcome.REFUSED, tooLarge());
             } else if (checkedBody.failed() && checkedBody.cause() instanceof ContentDecoding.Undecodable undecodable) {
                 refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest(undecodable.getMessage()));
@@ -255,6 +297,65 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         }
     }
 
+    private static void stopReading(HttpServerRequest request, BodyWatch watch) {
+        request.handler(null);
+        request.endHandler(null);
+        watch.done();
+    }
+
+    /**
+     * Cuts off a body that stays silent for {@code limits.body-idle-timeout} while the gateway holds what came of it:
+     * a stalled upload must not keep its share of the body budget.
+     */
+    private final class BodyWatch {
+        private final HttpServerRequest request;
+        private final Exchange exchange;
+        private final Runnable onStall;
+        private final long timeoutMillis = services.limits().bodyIdleTimeout().toMillis();
+        private long timer;
+
+        BodyWatch(HttpServerRequest request, Exchange exchange) {
+            this(request, exchange, () -> { });
+        }
+
+        BodyWatch(HttpServerRequest request, Exchange exchange, Runnable onStall) {
+            this.request = request;
+            this.exchange = exchange;
+            this.onStall = onStall;
+            this.timer = vertx.setTimer(timeoutMillis, id -> stalled());
+        }
+
+        void heard() {
+            vertx.cancelTimer(timer);
+            timer = vertx.setTimer(timeoutMillis, id -> stalled());
+        }
+
+        void done() {
+            vertx.cancelTimer(timer);
+        }
+
+        private void stalled() {
+            onStall.run();
+            stopReading(request, this);
+            limitReached(request, exchange, new LimitExceeded("body-idle-timeout", 408, null,
+                    "the request body stalled for longer than the gateway waits"));
+        }
+    }
+
+    /** A {@code gateway.limits} bound was reached: counted, audited, and answered as the limit says. */
+    private void limitReached(HttpServerRequest request, Exchange exchange, LimitExceeded reached) {
+        services.limitRefusals().refused(reached.limit(), listener, exchange.clientAddress, exchange.serviceName);
+        reached.retryAfterSeconds().ifPresent(seconds -> request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+        String type = switch (reached.status()) {
+            case 429 -> "too_many_requests";
+            case 503 -> "unavailable_exception";
+            case 408 -> "timeout_exception";
+            case 413 -> "content_too_long_exception";
+            default -> "illegal_argument_exception";
+        };
+        refuse(request, exchange, Outcome.LIMITED, new Refusal(reached.status(), type, reached.getMessage()));
+    }
+
     private Refusal tooLarge() {
         return new Refusal(413, "content_too_long_exception", "a body the gateway must check may not exceed " + maxCheckedBodyBytes + " bytes");
     }
@@ -274,6 +375,200 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
      */
     private void forward(HttpServerRequest request, Caller caller, Exchange exchange, String pathAndQuery, byte[] checkedBody,
                          ResponseRule response, boolean json) {
+        openUpstream(request, caller, exchange, pathAndQuery, response, upstreamRequest -> {
+            if (checkedBody != null) {
+                upstreamRequest.headers().remove(HttpHeaders.CONTENT_ENCODING); // a checked body is sent decoded
+                upstreamRequest.headers().remove(HttpHeaders.TRANSFER_ENCODING);
+                if (json) {
+                    upstreamRequest.headers().set(HttpHeaders.CONTENT_TYPE, jsonContentType(request));
+                }
+                upstreamRequest.setChunked(false);
+                upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(checkedBody.length));
+                upstreamRequest.end(Buffer.buffer(checkedBody));
+                return;
+            }
+            if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+                request.response().writeContinue(); // authenticated and connected: the client may send its body now
+            }
+            // Not ended on failure: a cleanly ended chunked body would deliver a cut upload to the upstream as complete.
+            exchange.bodyTaken = true;
+            request.pipe().endOnFailure(false).to(upstreamRequest).onFailure(failure -> {
+                LOG.debugf("Request body not forwarded on %s: %s", listener, failure.getMessage());
+                abandon(exchange, upstreamRequest);
+            });
+        });
+    }
+
+    /**
+     * Sends an NDJSON body upstream line by line as it arrives, each line once the rule has passed it ({@link LineStream});
+     * a refusal half-way resets the upstream request, which then never sees the body's end (Elasticsearch acts on a
+     * bulk body only once it has it whole, or, when it processes it in parts, only on the parts that were checked).
+     */
+    private void forwardLines(HttpServerRequest request, Caller caller, Exchange exchange, Decision.ForwardCheckedLines decided) {
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (!LineStream.readable(encoding)) {
+            refuse(request, exchange, Outcome.REFUSED, Refusal.badRequest("the Content-Encoding [" + encoding + "] is not supported"));
+            return;
+        }
+        LineRule rule = decided.rule();
+        ResponseRule response = status -> rule.response().forAnswer(status); // known once the body has been read
+        openUpstream(request, caller, exchange, decided.pathAndQuery(), response, upstreamRequest -> {
+            upstreamRequest.headers().remove(HttpHeaders.CONTENT_ENCODING); // sent decoded
+            upstreamRequest.headers().remove(HttpHeaders.CONTENT_LENGTH); // lines may be rewritten
+            upstreamRequest.headers().remove(HttpHeaders.TRANSFER_ENCODING);
+            upstreamRequest.setChunked(true);
+            if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+                request.response().writeContinue();
+            }
+            exchange.bodyTaken = true;
+            exchange.hold = services.bodies().hold(caller.serviceName());
+            new LineForwarding(request, caller, exchange, upstreamRequest, rule, encoding).start();
+        });
+    }
+
+    /**
+     * One streamed NDJSON body between the client and the upstream: back-pressure both ways (the client is paused
+     * while the upstream's write queue is full, and while a line waits for a catalog), a stall cut off, a refusal
+     * answered.
+     */
+    private final class LineForwarding implements LineStream.Sink {
+        private final HttpServerRequest request;
+        private final Caller caller;
+        private final Exchange exchange;
+        private final HttpClientRequest upstreamRequest;
+        private final LineStream stream;
+        private final BodyWatch watch;
+        private boolean writeQueueFull;
+        /** While a line waits for a catalog or for its check apart: the client's body is paused. */
+        private boolean waiting;
+        private boolean bodyEnded;
+
+        LineForwarding(HttpServerRequest request, Caller caller, Exchange exchange, HttpClientRequest upstreamRequest,
+                       LineRule rule, String encoding) {
+            this.request = request;
+            this.caller = caller;
+            this.exchange = exchange;
+            this.upstreamRequest = upstreamRequest;
+            this.stream = new LineStream(rule, this, exchange.hold, (int) services.limits().maxCheckedLine().asLongValue(),
+                    encoding, services.limits().maxDecompressionRatio());
+            this.watch = new BodyWatch(request, exchange, () -> {
+                stream.stop(null);
+                abandon(exchange, upstreamRequest);
+            });
+        }
+
+        void start() {
+            request.handler(chunk -> {
+                watch.heard();
+                drive(() -> stream.feed(chunk));
+            });
+            request.exceptionHandler(failure -> {
+                LOG.debugf("Request body not received on %s: %s", listener, failure.getMessage());
+                stream.stop(null);
+                abandon(exchange, upstreamRequest);
+            });
+            request.endHandler(v -> {
+                bodyEnded = true;
+                watch.done();
+                drive(stream::end);
+            });
+            upstreamRequest.drainHandler(v -> {
+                writeQueueFull = false;
+                resumeClient();
+            });
+            request.resume();
+        }
+
+        @Override
+        public void send(Buffer bytes) {
+            upstreamRequest.write(bytes);
+            if (upstreamRequest.writeQueueFull()) {
+                writeQueueFull = true;
+                pauseClient();
+            }
+        }
+
+        @Override
+        public void stop(LineRule.LineVerdict refusal) {
+            abandon(exchange, upstreamRequest);
+            stopReading(request, watch);
+            if (refusal instanceof LineRule.LineVerdict.Deny deny) {
+                deny(request, caller, exchange, deny.status(), deny.reason());
+            } else if (refusal instanceof LineRule.LineVerdict.Answer answer) {
+                answer(request, exchange, answer.status(), answer.body());
+            }
+        }
+
+        @Override
+        public void needCatalog() {
+            waitFor(policy.currentCatalog(exchange.startNanos), stream::resume);
+        }
+
+        @Override
+        public void checkApart(Callable<LineRule.LineVerdict> check) {
+            waitFor(services.checks().submit(check), stream::checked);
+        }
+
+        /**
+         * Holds the client's body until {@code result} comes, then hands it to the stream; a failure ends the exchange.
+         * Always in a later turn of the event loop, even when {@code result} is already there (a catalog just read, a
+         * check that finished first): the stream is not done with the line that asked.
+         */
+        private <T> void waitFor(Future<T> result, Consumer<T> then) {
+            waiting = true;
+            pauseClient();
+            result.onComplete(done -> vertx.runOnContext(later -> {
+                waiting = false;
+                if (done.failed()) {
+                    stream.stop(null);
+                    abandon(exchange, upstreamRequest);
+                    stopReading(request, watch);
+                    unroutable(request, exchange, done.cause()); // no catalog, or no thread free for the check
+                    return;
+                }
+                drive(() -> then.accept(done.result()));
+                resumeClient();
+            }));
+        }
+
+        /** One step of the stream; a bound it reaches ends the exchange with that limit's answer. */
+        private void drive(Runnable step) {
+            try {
+                step.run();
+            } catch (LimitExceeded reached) {
+                stream.stop(null);
+                abandon(exchange, upstreamRequest);
+                stopReading(request, watch);
+                limitReached(request, exchange, reached);
+            }
+        }
+
+        @Override
+        public void ended() {
+            upstreamRequest.end();
+        }
+
+        /** The gateway stops reading: the client's silence is then not the client's doing, and is not timed. */
+        private void pauseClient() {
+            request.pause();
+            watch.done();
+        }
+
+        private void resumeClient() {
+            if (!writeQueueFull && !waiting && !exchange.upstreamAbandoned && !bodyEnded) {
+                watch.heard();
+                request.resume();
+            }
+        }
+    }
+
+    /**
+     * Opens the upstream request for this exchange (the next upstream that accepts a connection), with the headers
+     * the upstream must see, relays its answer through {@code response} once it comes, and hands it to {@code send} to
+     * send the body; a client that goes away resets it.
+     */
+    private void openUpstream(HttpServerRequest request, Caller caller, Exchange exchange, String pathAndQuery,
+                              ResponseRule response, Handler<HttpClientRequest> send) {
         long sentAt = System.nanoTime();
         upstream.open(request.method(), pathAndQuery).onComplete(opened -> {
             if (opened.failed()) {
@@ -295,10 +590,13 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             }
             request.response().closeHandler(v -> {
                 exchange.outcome = Outcome.CLIENT_ABORTED;
-                upstreamRequest.reset(); // the client went away: stop the upstream work too
+                abandon(exchange, upstreamRequest); // the client went away: stop the upstream work too
                 finish(exchange, 499);
             });
             upstreamRequest.response().onComplete(answered -> {
+                if (answered.failed() && exchange.upstreamAbandoned) {
+                    return; // the gateway reset it, and answers the client itself
+                }
                 if (answered.failed()) {
                     upstreamFailed(request, exchange, answered.cause());
                 } else {
@@ -306,26 +604,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                     relay(request, upstreamRequest, answered.result(), exchange, response);
                 }
             });
-            if (checkedBody != null) {
-                upstreamRequest.headers().remove(HttpHeaders.CONTENT_ENCODING); // a checked body is sent decoded
-                upstreamRequest.headers().remove(HttpHeaders.TRANSFER_ENCODING);
-                if (json) {
-                    upstreamRequest.headers().set(HttpHeaders.CONTENT_TYPE, jsonContentType(request));
-                }
-                upstreamRequest.setChunked(false);
-                upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(checkedBody.length));
-                upstreamRequest.end(Buffer.buffer(checkedBody));
-                return;
-            }
-            if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
-                request.response().writeContinue(); // authenticated and connected: the client may send its body now
-            }
-            // Not ended on failure: a cleanly ended chunked body would deliver a cut upload to the upstream as complete.
-            exchange.bodyTaken = true;
-            request.pipe().endOnFailure(false).to(upstreamRequest).onFailure(failure -> {
-                LOG.debugf("Request body not forwarded on %s: %s", listener, failure.getMessage());
-                upstreamRequest.reset();
-            });
+            send.handle(upstreamRequest);
         });
     }
 
@@ -356,13 +635,14 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private void relay(HttpServerRequest request, HttpClientRequest upstreamRequest, HttpClientResponse upstreamResponse,
                        Exchange exchange, ResponseRule rule) {
         upstreamResponse.pause();
+        policy.answered(request);
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return;
         }
         Refusal refusedAnswer = policy.refuseAnswer(upstreamResponse.headers());
         if (refusedAnswer != null) {
-            upstreamRequest.reset(); // none of that answer is read, nor sent
+            abandon(exchange, upstreamRequest); // none of that answer is read, nor sent
             refuse(request, exchange, Outcome.REFUSED, refusedAnswer);
             return;
         }
@@ -370,7 +650,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         if (transform != null) {
             if (upstreamResponse.headers().contains(HttpHeaders.CONTENT_ENCODING)) {
                 // asked for uncompressed: an encoded answer cannot be rewritten, and is not passed on unread
-                upstreamRequest.reset();
+                abandon(exchange, upstreamRequest);
                 upstreamFailed(request, exchange, new IllegalStateException("the upstream answered compressed"));
                 return;
             }
@@ -392,7 +672,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             }
             LOG.debugf("Response not relayed on %s (%s): %s", listener, exchange.outcome, failure.getMessage());
             finish(exchange, exchange.outcome == Outcome.CLIENT_ABORTED ? 499 : response.getStatusCode());
-            upstreamRequest.reset(); // stop the upstream work instead of draining the rest of its answer
+            abandon(exchange, upstreamRequest); // stop the upstream work instead of draining the rest of its answer
             if (exchange.outcome == Outcome.UPSTREAM_FAILED) {
                 request.connection().close(); // headers are gone already: the only honest signal left is a cut connection
             }
@@ -466,7 +746,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         private void fail(Throwable failure) {
             upstreamResponse.handler(null);
             upstreamResponse.endHandler(null);
-            upstreamRequest.reset();
+            abandon(exchange, upstreamRequest);
             LOG.debugf("Answer not rewritten on %s: %s", listener, failure.getMessage());
             if (response.ended() || response.closed()) {
                 return;
@@ -492,6 +772,37 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         return root.getMessage();
     }
 
+    /**
+     * Stops the upstream request on the gateway's own account (a refused line, a stall, the client gone): its failure
+     * is then not the upstream's. Before the answer's head, a reset. After it, a reset could close the connection
+     * under another request: once Vert.x has read an answer's end, it hands the connection to the next request, yet a
+     * reset still closes it. So the rest of the answer is read into nothing instead, and the request reset only when
+     * more than {@link #MAX_DRAINED_BYTES} still come, which Vert.x cannot have read to the end yet (at most five
+     * pieces of {@link ReadBuffers#MAX_READ_BYTES} wait unread while an answer is paused).
+     */
+    private static void abandon(Exchange exchange, HttpClientRequest upstreamRequest) {
+        if (exchange.upstreamAbandoned) {
+            return;
+        }
+        exchange.upstreamAbandoned = true;
+        Future<HttpClientResponse> answer = upstreamRequest.response();
+        if (!answer.isComplete()) {
+            upstreamRequest.reset();
+        } else if (answer.succeeded()) {
+            HttpClientResponse response = answer.result();
+            long[] drained = {0};
+            response.handler(chunk -> {
+                drained[0] += chunk.length();
+                if (drained[0] > MAX_DRAINED_BYTES) {
+                    response.handler(null);
+                    upstreamRequest.reset();
+                }
+            });
+            response.endHandler(null);
+            response.resume();
+        }
+    }
+
     private void upstreamFailed(HttpServerRequest request, Exchange exchange, Throwable cause) {
         exchange.outcome = Outcome.UPSTREAM_FAILED;
         if (request.response().headWritten()) {
@@ -509,19 +820,20 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     /**
      * Answers the request with an error. A body not read yet is discarded after the answer, within a bound
      * ({@link RefusedUpload}); one that cannot be (declared too large, or awaiting a {@code 100 Continue}) is never
-     * read: the connection is closed after the answer (which says so).
+     * read: the connection is closed after the answer (which says so), as it is when the exchange asks for it.
      */
     private void refuse(HttpServerRequest request, Exchange exchange, Outcome outcome, Refusal refusal) {
         exchange.outcome = outcome;
         boolean unreadBody = RefusedUpload.unread(request);
-        boolean discard = unreadBody && !exchange.bodyTaken && RefusedUpload.discardable(request);
-        if (unreadBody && !discard) {
+        boolean discard = unreadBody && !exchange.bodyTaken && !exchange.closeAfterAnswer && RefusedUpload.discardable(request);
+        boolean close = exchange.closeAfterAnswer || unreadBody && !discard;
+        if (close) {
             request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
         Future<Void> answered = dialect.send(request, refusal.status(), refusal.type(), refusal.reason());
         if (discard) {
             RefusedUpload.discard(request);
-        } else if (unreadBody) {
+        } else if (close) {
             answered.onComplete(v -> request.connection().close());
         } else {
             request.resume();
@@ -530,6 +842,13 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
     private void finish(Exchange exchange, int status) {
         if (exchange.finish(status)) {
+            if (exchange.hold != null) {
+                exchange.hold.release();
+            }
+            if (exchange.counted) {
+                services.callers().leave(exchange.callerKey(), exchange.serviceName);
+            }
+            connections.answered(exchange.connection);
             metrics.request(exchange);
             AccessLog.write(exchange);
         }

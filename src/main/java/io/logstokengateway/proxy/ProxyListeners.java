@@ -5,6 +5,10 @@ import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.crypto.SearchContextSeal;
 import io.logstokengateway.identity.UpstreamIdentity;
+import io.logstokengateway.limits.BodyBudget;
+import io.logstokengateway.limits.BoundedWorkers;
+import io.logstokengateway.limits.CallerConcurrency;
+import io.logstokengateway.limits.LimitRefusals;
 import io.logstokengateway.scope.ScopeLimits;
 import io.logstokengateway.scope.SearchContexts;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,6 +48,7 @@ public class ProxyListeners {
     private final ProxyMetrics metrics;
     private final AuditLog audit;
     private final SearchContextSeal seal;
+    private final ProxyServices services;
     private IndexCatalogSource catalogs;
     private final List<String> deployments = new ArrayList<>();
     private final Map<String, UpstreamClient> clients = new LinkedHashMap<>();
@@ -50,7 +56,11 @@ public class ProxyListeners {
     private int graylogPort;
 
     public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics, AuditLog audit,
-                          SearchContextSeal seal) {
+                          SearchContextSeal seal, LimitRefusals limitRefusals, BodyBudget bodies, CallerConcurrency callers) {
+        GatewayConfig.Limits limits = config.limits();
+        BoundedWorkers checks = new BoundedWorkers(vertx, "gateway-body-checks", limits.bodyChecks(), limits.bodyCheckQueue(),
+                "body-check-queue", 503);
+        this.services = new ProxyServices(authenticator, metrics, audit, vertx, limitRefusals, bodies, callers, checks, limits);
         this.audit = audit;
         this.seal = seal;
         this.vertx = vertx;
@@ -69,6 +79,14 @@ public class ProxyListeners {
         return graylogPort;
     }
 
+    /**
+     * Reads the search upstream's indices and aliases now, instead of at the next {@code catalog-refresh}: what was
+     * created or changed directly on the cluster is then what wildcards reach.
+     */
+    public CompletionStage<Void> readIndexCatalog() {
+        return catalogs.readAfter(System.nanoTime()).<Void>mapEmpty().toCompletionStage();
+    }
+
     /** Listener name to its upstream client, for readiness. */
     Map<String, UpstreamClient> upstreams() {
         return clients;
@@ -85,17 +103,19 @@ public class ProxyListeners {
             catalogs.start();
         }
         SearchContexts contexts = new SearchContexts(seal, scope.searchContextLifetime(), Clock.systemUTC());
-        ScopeLimits limits = new ScopeLimits(scope.maxShardsPerIndex(), scope.maxReplicas(), scope.maxIndicesPerService());
-        searchPort = deploy("elasticsearch", search.host(), search.port() == 0 ? -1 : search.port(), new ProxyHandler("elasticsearch", ErrorDialect.ELASTICSEARCH,
-                new SearchRoutePolicy(scope.enforce(), catalogs, contexts, limits), authenticator, searchIdentity, searchUpstream,
-                metrics, audit, vertx, scope.maxBodySize().asLongValue()));
+        GatewayConfig.Limits requestLimits = config.limits();
+        ScopeLimits limits = new ScopeLimits(scope.maxShardsPerIndex(), scope.maxReplicas(), scope.maxIndicesPerService(),
+                requestLimits.maxIndexNames(), requestLimits.maxQueryParameters(), requestLimits.maxBodyLines());
+        searchPort = deploy(search.host(), search.port() == 0 ? -1 : search.port(), new ListenerSpec("elasticsearch",
+                ErrorDialect.ELASTICSEARCH, new SearchRoutePolicy(scope.enforce(), catalogs, contexts, limits, services.checks()), searchIdentity,
+                searchUpstream, scope.maxBodySize().asLongValue(), guard("elasticsearch")));
 
         GatewayConfig.GraylogListener graylog = config.graylog();
         UpstreamClient graylogUpstream = new UpstreamClient(vertx, graylog);
         clients.put("graylog", graylogUpstream);
-        graylogPort = deploy("graylog", graylog.host(), graylog.port() == 0 ? -2 : graylog.port(), new ProxyHandler("graylog", ErrorDialect.GRAYLOG,
-                new GraylogRoutePolicy(graylog.webUiUrl()), authenticator, UpstreamIdentity.forGraylog(graylog), graylogUpstream,
-                metrics, audit, vertx, 0));
+        graylogPort = deploy(graylog.host(), graylog.port() == 0 ? -2 : graylog.port(), new ListenerSpec("graylog",
+                ErrorDialect.GRAYLOG, new GraylogRoutePolicy(graylog.webUiUrl()), UpstreamIdentity.forGraylog(graylog),
+                graylogUpstream, 0, guard("graylog")));
         LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s (%s transport)", search.host(), searchPort,
                 search.upstream(), graylog.host(), graylogPort, graylog.upstream(), vertx.isNativeTransportEnabled() ? "native" : "NIO");
     }
@@ -108,28 +128,43 @@ public class ProxyListeners {
         clients.values().forEach(UpstreamClient::close);
     }
 
+    private ConnectionGuard guard(String listener) {
+        GatewayConfig.Limits limits = config.limits();
+        return new ConnectionGuard(vertx, listener, services.limitRefusals(), limits.connections(), limits.connectionsPerAddress(),
+                limits.headerTimeout().toMillis(), limits.idleTimeout().toMillis());
+    }
+
     /**
      * One server instance per event loop, sharing the port. Port 0 becomes a negative port: Vert.x then binds one
      * random port shared by the instances that use the same negative number.
      */
-    private int deploy(String name, String host, int port, Handler<HttpServerRequest> handler)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    private int deploy(String host, int port, ListenerSpec spec) throws InterruptedException, ExecutionException, TimeoutException {
         int instances = Runtime.getRuntime().availableProcessors();
+        GatewayConfig.Limits limits = config.limits();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
                 .setHandle100ContinueAutomatically(false) // answered only once the caller is authenticated
+                // HTTP/1.1 only: sniffing for cleartext HTTP/2 would keep a silent connection unseen by the guard
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
-                .setMaxInitialLineLength(65536)
-                .setMaxHeaderSize(65536)
+                .setMaxInitialLineLength((int) limits.maxRequestLine().asLongValue())
+                .setMaxHeaderSize((int) limits.maxHeaderSize().asLongValue())
                 .setMaxChunkSize(ReadBuffers.MAX_READ_BYTES) // relay what one read brought as one piece
-                .setIdleTimeout(300);
+                .setIdleTimeout((int) limits.idleTimeout().toSeconds());
+        Handler<HttpServerRequest> handler = new ProxyHandler(spec, services);
+        String name = spec.name();
         int[] bound = new int[1];
         String id = vertx.deployVerticle(() -> new AbstractVerticle() {
                     @Override
                     public void start(Promise<Void> started) {
-                        HttpServer server = vertx.createHttpServer(options).connectionHandler(ReadBuffers::enlarge).requestHandler(handler);
+                        HttpServer server = vertx.createHttpServer(options)
+                                .connectionHandler(connection -> {
+                                    ReadBuffers.enlarge(connection);
+                                    spec.connections().accepted(connection);
+                                })
+                                .requestHandler(handler);
                         server.listen().onSuccess(s -> bound[0] = s.actualPort()).<Void>mapEmpty().onComplete(started);
                     }
                 }, new DeploymentOptions().setInstances(instances))

@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.HealthStatus;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.MsearchResponse;
@@ -40,6 +41,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -243,27 +245,59 @@ class ElasticsearchJavaClientTest {
         assertEquals("security_exception", refused.error().type());
     }
 
-    /**
-     * A bulk the gateway would have to hold past its bound gets its 413, whether the bound shows up front (declared
-     * length) or only once decompressed. The client parses only 400, 401, 403, 404 and 405 into an
-     * {@link ElasticsearchException}; any other status, a 413 from Elasticsearch itself too, reaches the caller as the
-     * low-level {@link ResponseException}. A fresh client also sends this body once without credentials first (its
-     * answer to the 401 challenge): both refusals must reach it as answers, not as a broken pipe.
-     */
+    /** A bulk streams through line by line whatever its size (here twice the bound on bodies read whole), compressed or not. */
     @Test
-    void bulkPastTheCheckedBodyBoundIsTooLarge() throws IOException {
+    void bulkStreamsPastTheBoundOnBodiesReadWhole() throws IOException {
         for (boolean compression : new boolean[] {false, true}) {
-            ElasticsearchClient client = client(token, compression);
-            ResponseException refused = assertThrows(ResponseException.class, () -> client.bulk(b -> {
-                for (int i = 0; i * 100 < MAX_CHECKED_BODY * 2; i++) {
-                    LogLine line = new LogLine("x".repeat(100), "INFO", "2026-11-28T10:00:00Z");
-                    b.operations(op -> op.index(x -> x.index(USER + "-i-large").document(line)));
+            String index = USER + "-i-streamed-" + compression;
+            int documents = MAX_CHECKED_BODY * 2 / 100;
+            BulkResponse response = client(token, compression).bulk(b -> {
+                b.refresh(Refresh.True);
+                for (int i = 0; i < documents; i++) {
+                    // varied as logs are: identical lines would compress past limits.max-decompression-ratio
+                    LogLine line = new LogLine("request " + i + " " + UUID.randomUUID() + " " + UUID.randomUUID(), "INFO",
+                            "2026-11-28T10:00:00Z");
+                    b.operations(op -> op.index(x -> x.index(index).document(line)));
                 }
                 return b;
-            }));
+            });
+            assertFalse(response.errors(), "compression " + compression);
+            assertEquals(documents, client(token, false).count(c -> c.index(index)).count(), "compression " + compression);
+        }
+    }
+
+    /**
+     * The lines the gateway reads are bounded ({@code limits.max-checked-line}); a search line of more than 64 KiB
+     * (a long list of terms, as dashboards send) is checked off the event loop, one past the bound gets its 413. The
+     * client parses only 400, 401, 403, 404 and 405 into an {@link ElasticsearchException}; any other status, a 413 from
+     * Elasticsearch itself too, reaches the caller as the low-level {@link ResponseException}. A fresh client also sends
+     * this body once without credentials first (its answer to the 401 challenge): both refusals must reach it as
+     * answers, not as a broken pipe.
+     */
+    @Test
+    void longSearchLinesAreCheckedAndOnesPastTheBoundAreTooLarge() throws IOException {
+        int terms = 100 * 1024 / 12;
+        MsearchResponse<LogLine> found = client(token, false).msearch(m -> m.searches(s -> s.header(h -> h.index(INDEX))
+                .body(b -> b.query(q -> q.terms(t -> t.field("level.keyword").terms(v -> v.value(manyTerms(terms))))))), LogLine.class);
+        assertTrue(found.responses().get(0).isResult(), () -> found.responses().get(0).failure().toString());
+
+        for (boolean compression : new boolean[] {false, true}) {
+            ElasticsearchClient client = client(token, compression);
+            int tooMany = ElasticsearchUpstream.MAX_CHECKED_LINE / 12 + 1;
+            ResponseException refused = assertThrows(ResponseException.class, () -> client.msearch(m -> m.searches(s -> s
+                    .header(h -> h.index(INDEX))
+                    .body(b -> b.query(q -> q.terms(t -> t.field("level.keyword").terms(v -> v.value(manyTerms(tooMany))))))), LogLine.class));
             assertEquals(413, refused.getResponse().getStatusLine().getStatusCode(), "compression " + compression);
             assertTrue(refused.getMessage().contains("content_too_long_exception"), refused.getMessage());
         }
-        assertFalse(client(token, false).indices().exists(e -> e.index(USER + "-i-large")).value(), "nothing was indexed");
+    }
+
+    /** Terms of 12 bytes each in JSON ({@code "level-00000",}). */
+    private static List<FieldValue> manyTerms(int count) {
+        List<FieldValue> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(FieldValue.of(String.format("level-%05d", i % 100_000)));
+        }
+        return values;
     }
 }

@@ -72,6 +72,7 @@ class GrafanaElasticsearchDataSourceTest {
         LogIndices.line(SECOND_INDEX, "w0", TIME_FIELD, FROM + 1000, "WARN", "GFMARKER web", 5);
         LogIndices.line(FOREIGN_INDEX, "x0", TIME_FIELD, FROM + 1000, "INFO", Answers.FOREIGN_MARKER, 1);
         LogIndices.alias(USER + "-i-*", ALIAS);
+        Gateway.catalogCaughtUp();
         Gateway.provision(SERVICE, USER, "Grafana-Tenant-Password-1", Map.of());
         authorization = basic(Gateway.createToken(SERVICE, "grafana")[1], "token");
     }

@@ -77,6 +77,7 @@ class GrafanaOpenSearchDataSourceTest {
         LogIndices.line(DAY_TWO, "d0", TIME_FIELD, FROM + 30_000, "WARN", "OSMARKER daily", 3);
         LogIndices.line(FOREIGN_INDEX, "x0", TIME_FIELD, FROM + 1000, "INFO", Answers.FOREIGN_MARKER, 1);
         LogIndices.alias(INDEX, ALIAS);
+        Gateway.catalogCaughtUp();
         Gateway.provision(SERVICE, USER, "Grafana-OpenSearch-Password-1", Map.of());
         authorization = basic(Gateway.createToken(SERVICE, "grafana-opensearch")[1], "token");
     }

@@ -80,6 +80,7 @@ class OpenSearchDashboardsFlowTest {
                     + "\",\"message\":\"DASHMARKER " + i + "\",\"level\":\"" + (i % 3 == 0 ? "ERROR" : "INFO") + "\"}");
         }
         os.index(FOREIGN_INDEX, "x0", "{\"@timestamp\":\"2026-11-28T10:00:00Z\",\"message\":\"" + Answers.FOREIGN_MARKER + "\",\"level\":\"INFO\"}");
+        Gateway.catalogCaughtUp();
         Gateway.provision(SERVICE, USER, "Dashboards-Tenant-Password-1", Map.of());
         authorization = basic(Gateway.createToken(SERVICE, "dashboards")[1], "token");
     }

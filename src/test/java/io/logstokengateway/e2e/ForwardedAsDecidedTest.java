@@ -12,6 +12,7 @@ import io.logstokengateway.scope.ScopeLimits;
 import io.logstokengateway.scope.ScopeRules;
 import io.logstokengateway.scope.SearchContexts;
 import io.logstokengateway.scope.ServiceScope;
+import io.logstokengateway.scope.WholeBody;
 import io.logstokengateway.testsupport.GraylogResource;
 import io.logstokengateway.testsupport.OpenSearchServer;
 import io.logstokengateway.testsupport.RawHttpConnection;
@@ -136,10 +137,14 @@ class ForwardedAsDecidedTest {
         if (decision instanceof Decision.Forward forward) {
             return new Expected(form.method(), forward.pathAndQuery(), body == null ? new byte[0] : body);
         }
-        if (decision instanceof Decision.ForwardCheckedBody checked) {
-            BodyRule.BodyVerdict verdict = checked.rule().check(body == null ? new byte[0] : body);
+        if (decision instanceof Decision.ForwardCheckedBody || decision instanceof Decision.ForwardCheckedLines) {
+            String decided = decision instanceof Decision.ForwardCheckedBody checked ? checked.pathAndQuery()
+                    : ((Decision.ForwardCheckedLines) decision).pathAndQuery();
+            byte[] sent = body == null ? new byte[0] : body;
+            BodyRule.BodyVerdict verdict = decision instanceof Decision.ForwardCheckedBody checked ? checked.rule().check(sent)
+                    : WholeBody.check(((Decision.ForwardCheckedLines) decision).rule(), sent);
             if (verdict instanceof BodyRule.BodyVerdict.Accept accept) {
-                String target = accept.pathAndQuery() == null ? checked.pathAndQuery() : accept.pathAndQuery();
+                String target = accept.pathAndQuery() == null ? decided : accept.pathAndQuery();
                 return new Expected(form.method(), target, accept.body());
             }
         }

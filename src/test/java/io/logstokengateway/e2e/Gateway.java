@@ -1,12 +1,15 @@
 package io.logstokengateway.e2e;
 
+import io.logstokengateway.proxy.ProxyListeners;
 import io.logstokengateway.testsupport.ManagementClient;
+import io.quarkus.arc.Arc;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The management API of the gateway Quarkus runs for the tests, as the operator: provision a service, mint a token
@@ -34,6 +37,15 @@ public final class Gateway {
         ManagementClient.Token token = operator().createToken(serviceName, name);
         SecretsInLogs.remember(token.value());
         return new String[] {token.id(), token.value()};
+    }
+
+    /**
+     * Waits until the gateway's view of the cluster's indices includes what the test just made directly on the cluster
+     * (it would otherwise within {@code catalog-refresh}): wildcards then reach the new indices.
+     */
+    public static void catalogCaughtUp() {
+        Arc.container().instance(ProxyListeners.class).get().readIndexCatalog().toCompletableFuture()
+                .orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     public static void deleteToken(String serviceName, String tokenId) {

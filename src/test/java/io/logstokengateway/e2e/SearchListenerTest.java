@@ -183,6 +183,23 @@ class SearchListenerTest {
         assertTrue(OpenSearchServer.get().get("/" + INDEX + "/_doc/chunked").contains("sent in chunks"));
     }
 
+    /** A client that writes a new index and searches its wildcard next finds what it wrote, catalog refresh or not. */
+    @Test
+    void anIndexCreatedThroughTheGatewayIsReachedByWildcardsAtOnce() {
+        for (int i = 0; i < 5; i++) {
+            String index = USER + "-i-new" + i;
+            String bulk = "{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"n\"}}\n{\"message\":\"fresh" + i + "\"}\n";
+            HttpResponse<String> written = Http.send(Http.request(listeners.searchPort(), "/_bulk?refresh=true")
+                    .header("Authorization", basic(tokenValue, "token")).header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofString(bulk)).build());
+            assertEquals(200, written.statusCode(), written.body());
+            HttpResponse<String> found = Http.get(listeners.searchPort(), "/" + USER + "-i-new*/_search?q=message:fresh" + i,
+                    basic(tokenValue, "token"));
+            assertEquals(200, found.statusCode(), found.body());
+            assertTrue(found.body().contains("\"_index\":\"" + index + "\""), found.body());
+        }
+    }
+
     @Test
     void uploadWithoutCredentialsIsRefusedBeforeTheBodyIsSent() {
         String statusLine = Http.rawStatusLine(listeners.searchPort(), "POST /_bulk HTTP/1.1\r\nHost: localhost\r\n"

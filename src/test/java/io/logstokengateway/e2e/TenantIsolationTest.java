@@ -65,6 +65,7 @@ class TenantIsolationTest {
         os.index(C + "-i-app", "c1", "{\"message\":\"CMARKER first\",\"timestamp\":\"2026-11-28T00:00:00Z\",\"level\":\"INFO\"}");
         os.request("POST", "/_aliases", "{\"actions\":[{\"add\":{\"index\":\"" + A + "-i-*\",\"alias\":\"" + A + "-a-all\"}},"
                 + "{\"add\":{\"index\":\"" + B + "-i-*\",\"alias\":\"" + B + "-a-all\"}}]}");
+        Gateway.catalogCaughtUp();
         Gateway.provision("ldp-aa-00001", A, SecretsInLogs.remember("Tenant-A-Password-1"), Map.of());
         Gateway.provision("ldp-bb-00002", B, SecretsInLogs.remember("Tenant-B-Password-1"), Map.of());
         Gateway.provision("ldp-aa-000010", C, SecretsInLogs.remember("Tenant-C-Password-1"), Map.of());

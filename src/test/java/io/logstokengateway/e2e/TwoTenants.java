@@ -67,6 +67,7 @@ final class TwoTenants {
                 + "{\"add\":{\"index\":\"" + B + "-i-private\",\"alias\":\"" + A + "-a-evil\"}},"
                 + "{\"add\":{\"index\":\"" + B + "-i-app\",\"alias\":\"" + A + "-i-evil\"}},"
                 + "{\"add\":{\"index\":\"" + SHARED + "\",\"alias\":\"" + B + "-a-onshared\"}}]}");
+        Gateway.catalogCaughtUp();
 
         bRawScroll = field(os.request("POST", "/" + B + "-i-private/_search?scroll=30m&size=1", "{}").body(), "_scroll_id");
         bRawPit = field(os.request("POST", "/" + B + "-i-private/_search/point_in_time?keep_alive=30m", null).body(), "pit_id");

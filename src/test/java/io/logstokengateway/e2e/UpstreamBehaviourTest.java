@@ -136,13 +136,16 @@ class UpstreamBehaviourTest {
         assertFalse(seen.headers().toString().contains(tokenValue));
     }
 
+    /** A search body of about {@code bytes} bytes: the gateway reads a search body whole to check it. */
+    private static String searchBody(int bytes) {
+        return "{\"query\":{\"match_all\":{}},\"stored_fields\":[\"" + "f".repeat(bytes) + "\"]}";
+    }
+
     @Test
     void aBodyTheGatewayMustCheckIsRefusedPastItsBoundWhenDeclared() {
-        String header = "{\"index\":\"" + USER + "-i-x\"}\n";
-        String body = (header + "{\"query\":{\"match_all\":{}}}\n").repeat(40); // about 2 KiB
-        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/_msearch")
-                .header("Authorization", basic(tokenValue, "token")).header("Content-Type", "application/x-ndjson")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/" + USER + "-i-x/_search")
+                .header("Authorization", basic(tokenValue, "token")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(searchBody(2048))).build());
         assertEquals(413, response.statusCode());
         assertTrue(response.body().contains("\"status\":413"), response.body());
         assertTrue(searchRecorder.forwarded().isEmpty(), searchRecorder.forwarded().toString());
@@ -154,13 +157,12 @@ class UpstreamBehaviourTest {
      */
     @Test
     void aRefusedBodyOfDeclaredLengthIsDiscardedAndTheConnectionKept() throws IOException {
-        byte[] body = ("{\"index\":\"" + USER + "-i-x\"}\n{\"query\":{\"match_all\":{}}}\n").repeat(2000)
-                .getBytes(StandardCharsets.UTF_8); // about 100 KiB, past the 1 KiB bound
+        byte[] body = searchBody(100 * 1024).getBytes(StandardCharsets.UTF_8); // past the 1 KiB bound
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), listeners.searchPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /_msearch HTTP/1.1\r\nHost: gateway\r\nAuthorization: " + basic(tokenValue, "token")
-                    + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + body.length + "\r\n\r\n")
+            out.write(("POST /" + USER + "-i-x/_search HTTP/1.1\r\nHost: gateway\r\nAuthorization: " + basic(tokenValue, "token")
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();
@@ -227,10 +229,9 @@ class UpstreamBehaviourTest {
 
     @Test
     void aChunkedBodyTheGatewayMustCheckIsCutOffPastItsBound() {
-        String header = "{\"index\":\"" + USER + "-i-x\"}\n";
-        byte[] body = (header + "{\"query\":{\"match_all\":{}}}\n").repeat(40).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/_msearch")
-                .header("Authorization", basic(tokenValue, "token")).header("Content-Type", "application/x-ndjson")
+        byte[] body = searchBody(2048).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = Http.send(Http.request(listeners.searchPort(), "/" + USER + "-i-x/_search")
+                .header("Authorization", basic(tokenValue, "token")).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build());
         assertEquals(413, response.statusCode());
         assertEquals("close", response.headers().firstValue("Connection").orElse(""));

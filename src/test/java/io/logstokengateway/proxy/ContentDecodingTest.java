@@ -34,26 +34,33 @@ class ContentDecodingTest {
 
     @Test
     void anUnencodedBodyIsTakenAsItIs() throws Exception {
-        assertSame(NDJSON, ContentDecoding.decode(null, NDJSON, 1024));
-        assertSame(NDJSON, ContentDecoding.decode("identity", NDJSON, 1024));
+        assertSame(NDJSON, ContentDecoding.decode(null, NDJSON, 1024, 100));
+        assertSame(NDJSON, ContentDecoding.decode("identity", NDJSON, 1024, 100));
     }
 
     @Test
     void gzipAndDeflateBodiesAreDecodedBeforeTheyAreChecked() throws Exception {
-        assertArrayEquals(NDJSON, ContentDecoding.decode("gzip", gzip(NDJSON), 1024));
-        assertArrayEquals(NDJSON, ContentDecoding.decode("X-GZIP", gzip(NDJSON), 1024));
-        assertArrayEquals(NDJSON, ContentDecoding.decode("deflate", deflate(NDJSON), 1024));
+        assertArrayEquals(NDJSON, ContentDecoding.decode("gzip", gzip(NDJSON), 1024, 100));
+        assertArrayEquals(NDJSON, ContentDecoding.decode("X-GZIP", gzip(NDJSON), 1024, 100));
+        assertArrayEquals(NDJSON, ContentDecoding.decode("deflate", deflate(NDJSON), 1024, 100));
+    }
+
+    @Test
+    void aBodyThatExpandsMoreThanTheRatioIsTooLargeWithinTheBound() throws Exception {
+        byte[] bomb = gzip(new byte[4 * 1024 * 1024]); // ~4 KiB compressed, 4 MiB decoded: 1000 times
+        assertThrows(ContentDecoding.TooLarge.class, () -> ContentDecoding.decode("gzip", bomb, 16 * 1024 * 1024, 100));
+        assertArrayEquals(new byte[4 * 1024 * 1024], ContentDecoding.decode("gzip", bomb, 16 * 1024 * 1024, 2000));
     }
 
     @Test
     void aSmallBodyThatExpandsPastTheBoundIsTooLarge() throws Exception {
         byte[] bomb = gzip(new byte[10 * 1024 * 1024]); // ~10 KiB compressed, 10 MiB decoded
-        assertThrows(ContentDecoding.TooLarge.class, () -> ContentDecoding.decode("gzip", bomb, 1024 * 1024));
+        assertThrows(ContentDecoding.TooLarge.class, () -> ContentDecoding.decode("gzip", bomb, 1024 * 1024, 100));
     }
 
     @Test
     void aCorruptOrUnknownEncodingIsRefused() {
-        assertThrows(ContentDecoding.Undecodable.class, () -> ContentDecoding.decode("gzip", NDJSON, 1024));
-        assertThrows(ContentDecoding.Undecodable.class, () -> ContentDecoding.decode("br", NDJSON, 1024));
+        assertThrows(ContentDecoding.Undecodable.class, () -> ContentDecoding.decode("gzip", NDJSON, 1024, 100));
+        assertThrows(ContentDecoding.Undecodable.class, () -> ContentDecoding.decode("br", NDJSON, 1024, 100));
     }
 }

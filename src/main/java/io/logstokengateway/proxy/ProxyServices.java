@@ -1,0 +1,21 @@
+package io.logstokengateway.proxy;
+
+import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.auth.Authenticator;
+import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.limits.BodyBudget;
+import io.logstokengateway.limits.BoundedWorkers;
+import io.logstokengateway.limits.CallerConcurrency;
+import io.logstokengateway.limits.LimitRefusals;
+import io.vertx.core.Vertx;
+
+/**
+ * What the proxy listeners share: the front door for credentials, the limits and their accounting, the pool for large
+ * checks, metrics, audit.
+ */
+record ProxyServices(Authenticator authenticator, ProxyMetrics metrics, AuditLog audit, Vertx vertx, LimitRefusals limitRefusals,
+                     BodyBudget bodies, CallerConcurrency callers, BoundedWorkers checks, GatewayConfig.Limits limits) {
+
+    /** Paths, bodies and body lines larger than this are checked on {@link #checks}, not on the event loop. */
+    static final int INLINE_CHECK_BYTES = 64 * 1024;
+}
