@@ -241,6 +241,12 @@ http {
   server {
     listen 127.0.0.1:${PORT[direct]} reuseport backlog=4096;
     location = $SEARCH_PATH { default_type application/json; return 200 '$SMALL_BODY'; }
+    # What the gateway's index scoping reads of the cluster (its catalog of indices): one index, never changing.
+    location = /_cluster/state/version { default_type application/json; return 200 '{"state_uuid":"bench"}'; }
+    location = /_cluster/state/version,metadata {
+      default_type application/json;
+      return 200 '{"state_uuid":"bench","metadata":{"indices":{"$INDEX":{"state":"open","aliases":[]}}}}';
+    }
     location /$INDEX/_doc/ {
       root $dir/www;
       dav_methods PUT;
@@ -508,14 +514,14 @@ scenario_half_load() {
 
 # S4: JMH microbenchmarks of the per-request auth path and the index-scope check, in their own forked JVMs (see
 # bench/jmh/src/main/java: AuthBenchmark builds the real Authenticator on the real registry classes with an H2
-# database; ScopeBenchmark runs ScopeRules and SearchRoutePolicy). CSV out, read into S4_SCORE/S4_ERROR (ns/op).
+# database; ScopeBenchmark runs ScopeRules and the _msearch line rule). CSV out, read into S4_SCORE/S4_ERROR (ns/op).
 declare -A S4_SCORE S4_ERROR
 S4_NAMES=()
 scenario_s4() {
   local csv=$TMP/jmh.csv name score error
   log "S4: JMH ${JMH_OPTS[*]}"
   java -cp "$JMH_CP" org.openjdk.jmh.Main "${JMH_OPTS[@]}" -tu ns -bm avgt -rf csv -rff "$csv" \
-    'io.logstokengateway.(auth.AuthBenchmark|proxy.ScopeBenchmark)' >"$TMP/jmh.log" 2>&1 \
+    'io.logstokengateway.(auth.AuthBenchmark|scope.ScopeBenchmark)' >"$TMP/jmh.log" 2>&1 \
     || { tail -40 "$TMP/jmh.log" >&2; die "JMH failed"; }
   # "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
   while IFS=, read -r name score error; do
@@ -823,8 +829,8 @@ write_s4() {
   echo "secret box on an H2 file database migrated by the real Flyway scripts, behind an Agroal pool; stand-ins only for"
   echo "what CDI injects (configuration with its declared defaults, datasource lookup, revocation event: no revocation"
   echo "happens). The \`miss*\` benchmarks empty the cache first (reflection, well under a microsecond) and wait for the"
-  echo "answer, which comes back through a worker thread as in the gateway. \`ScopeBenchmark\` hands \`SearchRoutePolicy\`"
-  echo "a stand-in \`HttpServerRequest\` (a dynamic proxy answering method, path and query)."
+  echo "answer, which comes back through a worker thread as in the gateway. \`ScopeBenchmark\` decides on a catalog of"
+  echo "three indices, as the gateway does before it remembers a decision (a remembered one is a cache lookup)."
   echo
 }
 
@@ -836,10 +842,8 @@ s4_what() {
     auth.AuthBenchmark.missToken) echo "token not cached: worker hop, HMAC lookup hash, H2 query, upstream secrets decrypted" ;;
     auth.AuthBenchmark.missRefused) echo "unknown token not cached: worker hop, lookup hash, H2 query finds nothing" ;;
     auth.AuthBenchmark.missAccount) echo "account not cached: H2 query and Argon2id check (19 MiB, 2 passes)" ;;
-    proxy.ScopeBenchmark.decideSearch) echo "\`ScopeRules.decide\`: POST /<own index>/_search?ignore_unavailable=true" ;;
-    proxy.ScopeBenchmark.decideMsearch) echo "\`ScopeRules.decide\`: POST /_msearch?max_concurrent_shard_requests=5 (body checked later)" ;;
-    proxy.ScopeBenchmark.policySearch) echo "\`SearchRoutePolicy.route\` for that _search: remembered decision" ;;
-    proxy.ScopeBenchmark.policyMsearch) echo "\`SearchRoutePolicy.route\` for that _msearch: remembered decision" ;;
+    scope.ScopeBenchmark.decideSearch) echo "\`ScopeRules.decide\`: POST /<own index>/_search?ignore_unavailable=true, resolved to concrete indices" ;;
+    scope.ScopeBenchmark.checkMsearch) echo "\`ScopeRules.decide\` for a Grafana _msearch, then its header and search line checked" ;;
     *) echo "" ;;
   esac
 }
