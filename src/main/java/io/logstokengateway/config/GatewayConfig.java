@@ -330,11 +330,11 @@ public interface GatewayConfig {
         @WithDefault("16K")
         MemorySize maxHeaderSize();
 
-        /** Time a client has to send a request's head once it connected, or once the previous answer ended. */
+        /** Time a client has to send its first request's head once it connected. */
         @WithDefault("10s")
         Duration headerTimeout();
 
-        /** Time an open connection may stay silent (between requests, or in a body the gateway streams). */
+        /** Time an open connection may stay silent once answered (between requests), or in a body the gateway streams. */
         @WithDefault("120s")
         Duration idleTimeout();
 

@@ -8,40 +8,45 @@ import io.vertx.core.http.HttpConnection;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The connections of one proxy listener: at most {@code limits.connections} in all and
- * {@code limits.connections-per-address} from one client address (an IPv6 client by its /64), and each must bring a
- * request's head within {@code limits.header-timeout} of opening, or of the previous answer's end. A client that sends
- * its head a byte a second, or opens connections and sends nothing, is cut off. A connection past the total is closed at
- * once, before anything is read; one past its address's share is answered 429 on its first request, then closed, so
- * that the client (maybe one of many behind the same address) learns why. Between two requests of a kept-alive
- * connection the next head has {@code limits.idle-timeout}, as long as a client may keep a connection open doing
- * nothing.
+ * {@code limits.connections-per-address} from one client address (an IPv6 client by its /64). Each must bring its
+ * first request's head within {@code limits.header-timeout} of opening: a client that sends its head a byte a second,
+ * or opens connections and sends nothing, is cut off. Once it has been answered, a kept-alive connection may wait
+ * {@code limits.idle-timeout} for its next request. A connection past the total is closed at once, before anything is
+ * read; one past its address's share is answered 429 on its first request, then closed, so that the client (maybe one
+ * of many behind the same address) learns why. Deadlines are checked twice a second by one timer, not one per request.
  */
 final class ConnectionGuard {
+
+    /** How often deadlines are checked: a connection is cut within this much after its deadline. */
+    private static final long SWEEP_MILLIS = 500;
 
     private final Vertx vertx;
     private final String listener;
     private final LimitRefusals refusals;
     private final int maxConnections;
     private final int maxPerAddress;
-    private final long headerTimeoutMillis;
-    private final long keepAliveMillis;
+    private final long headerTimeoutNanos;
+    private final long keepAliveNanos;
+    private final long sweeper;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> openByAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
 
     ConnectionGuard(Vertx vertx, String listener, LimitRefusals refusals, int maxConnections, int maxPerAddress,
                     long headerTimeoutMillis, long keepAliveMillis) {
-        this.keepAliveMillis = keepAliveMillis;
+        this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMillis);
         this.vertx = vertx;
         this.listener = listener;
         this.refusals = refusals;
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
-        this.headerTimeoutMillis = headerTimeoutMillis;
+        this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMillis);
+        this.sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     }
 
     /** A connection was accepted: counted, or closed when over a limit; its first head is awaited. */
@@ -54,7 +59,7 @@ final class ConnectionGuard {
             return counter;
         });
         int total = open.incrementAndGet();
-        Watch watch = new Watch(connection, key);
+        Watch watch = new Watch(connection, address, key);
         connection.closeHandler(v -> watch.closed());
         if (total > maxConnections) {
             refusals.refused("connections", listener, address, null);
@@ -62,8 +67,8 @@ final class ConnectionGuard {
             return;
         }
         watch.overLimit = fromAddress.get() > maxPerAddress;
+        watch.awaitHead(headerTimeoutNanos);
         watches.put(connection, watch);
-        watch.awaitHead(headerTimeoutMillis);
     }
 
     /**
@@ -75,47 +80,70 @@ final class ConnectionGuard {
         if (watch == null) {
             return null;
         }
-        watch.stop();
+        watch.requestStarted();
         return watch.overLimit ? new LimitExceeded("connections-per-address", 429, Duration.ofSeconds(1),
                 "too many connections are open from this address; reuse those open, or try again shortly") : null;
     }
 
-    /** The answer on this connection ended: the next head is awaited, and timed. */
+    /** An answer on this connection ended: once none is under way (HTTP/2 carries several), the next head is timed. */
     void answered(HttpConnection connection) {
         Watch watch = watches.get(connection);
         if (watch != null) {
-            watch.awaitHead(keepAliveMillis);
+            watch.requestEnded();
         }
     }
 
+    /** Closes the connections whose deadline passed; one timer for all, not one per request. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Watch watch : watches.values()) {
+            long deadline = watch.deadlineNanos;
+            if (deadline != 0 && now - deadline > 0) {
+                if (!watch.servedOne) {
+                    refusals.refused("header-timeout", listener, watch.address, null);
+                }
+                watch.connection.close();
+            }
+        }
+    }
+
+    void close() {
+        vertx.cancelTimer(sweeper);
+    }
+
+    /** One connection: its deadline for the next head (0 while a request is under way), and its place in the counts. */
     private final class Watch {
         private final HttpConnection connection;
+        private final String address;
         private final String addressKey;
-        private long timer = -1;
+        /** Written on the connection's event loop, read by the sweep. */
+        private volatile long deadlineNanos;
+        private volatile boolean servedOne;
+        private int underWay;
         private boolean closed;
         /** Opened past its address's share: its first request is refused. */
         private volatile boolean overLimit;
 
-        Watch(HttpConnection connection, String addressKey) {
+        Watch(HttpConnection connection, String address, String addressKey) {
             this.connection = connection;
+            this.address = address;
             this.addressKey = addressKey;
         }
 
-        synchronized void awaitHead(long millis) {
-            stop();
-            if (!closed) {
-                timer = vertx.setTimer(millis, id -> {
-                    refusals.refused("header-timeout", listener, connection.remoteAddress() == null ? null
-                            : connection.remoteAddress().hostAddress(), null);
-                    connection.close();
-                });
-            }
+        void awaitHead(long nanos) {
+            deadlineNanos = System.nanoTime() + nanos;
         }
 
-        synchronized void stop() {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-                timer = -1;
+        void requestStarted() {
+            underWay++;
+            deadlineNanos = 0;
+        }
+
+        void requestEnded() {
+            servedOne = true;
+            underWay = Math.max(0, underWay - 1);
+            if (underWay == 0) {
+                awaitHead(keepAliveNanos);
             }
         }
 
@@ -124,7 +152,6 @@ final class ConnectionGuard {
                 return;
             }
             closed = true;
-            stop();
             watches.remove(connection);
             open.decrementAndGet();
             openByAddress.computeIfPresent(addressKey, (k, count) -> count.decrementAndGet() <= 0 ? null : count);

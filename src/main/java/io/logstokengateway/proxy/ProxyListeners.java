@@ -51,6 +51,7 @@ public class ProxyListeners {
     private final ProxyServices services;
     private IndexCatalogSource catalogs;
     private final List<String> deployments = new ArrayList<>();
+    private final List<ConnectionGuard> guards = new ArrayList<>();
     private final Map<String, UpstreamClient> clients = new LinkedHashMap<>();
     private int searchPort;
     private int graylogPort;
@@ -125,13 +126,16 @@ public class ProxyListeners {
             catalogs.stop();
         }
         deployments.forEach(id -> vertx.undeploy(id));
+        guards.forEach(ConnectionGuard::close);
         clients.values().forEach(UpstreamClient::close);
     }
 
     private ConnectionGuard guard(String listener) {
         GatewayConfig.Limits limits = config.limits();
-        return new ConnectionGuard(vertx, listener, services.limitRefusals(), limits.connections(), limits.connectionsPerAddress(),
-                limits.headerTimeout().toMillis(), limits.idleTimeout().toMillis());
+        ConnectionGuard guard = new ConnectionGuard(vertx, listener, services.limitRefusals(), limits.connections(),
+                limits.connectionsPerAddress(), limits.headerTimeout().toMillis(), limits.idleTimeout().toMillis());
+        guards.add(guard);
+        return guard;
     }
 
     /**
