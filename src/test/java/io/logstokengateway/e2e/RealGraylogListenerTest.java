@@ -303,7 +303,7 @@ class RealGraylogListenerTest {
 
     /**
      * Matrix parameters, which Graylog (JAX-RS) ignores when matching a resource: Graylog answers these as the
-     * sessions resource ({@link #graylogServesItsSessionsToItsOwnCredentials}), and the gateway still forwards them.
+     * sessions resource ({@link #graylogServesItsSessionsToItsOwnCredentials}); the gateway refuses a ';' in a Graylog path outright.
      */
     static List<String> sessionMatrixSpellings() {
         return List.of("/api/system/sessions;x=1", "/api/system;x=1/sessions", "/api/system/sessions;jsessionid=1");
