@@ -166,7 +166,7 @@ class ForwardedAsDecidedTest {
             return "the upstream received " + seen.rawPathAndQuery() + " instead of " + expected.pathAndQuery();
         }
         if (!Arrays.equals(seen.body(), expected.body())) {
-            return "the upstream received another body: " + seen.bodyText() + " instead of "
+            return "the upstream received another body: " + seen.body() + " instead of "
                     + new String(expected.body(), StandardCharsets.UTF_8);
         }
         return null;

@@ -70,7 +70,7 @@ class IsolationAttacksTest {
     }
 
     private static void assertNothingOfB(RawHttpConnection.Response response) {
-        String answer = response.bodyText();
+        String answer = response.body();
         assertFalse(answer.contains(B_MARK), answer);
         for (String name : B_NAMES) {
             assertFalse(answer.contains(name), name + " in " + answer);
@@ -82,18 +82,18 @@ class IsolationAttacksTest {
     @Test
     void aSemicolonCannotSmuggleAnIndexParameterIntoMget() {
         RawHttpConnection.Response response = asA("POST", "/_mget?realtime=true;index=" + B + "-i-private", "{\"ids\":[\"p1\"]}");
-        assertEquals(400, response.status(), response.bodyText());
-        assertTrue(response.bodyText().contains("illegal_argument_exception"), response.bodyText());
+        assertEquals(400, response.status(), response.body());
+        assertTrue(response.body().contains("illegal_argument_exception"), response.body());
         assertNothingOfB(response);
     }
 
     @Test
     void aSemicolonCannotAskForEveryIndexOfTheCluster() {
         RawHttpConnection.Response response = asA("GET", "/_cluster/health?timeout=5s;level=indices", null);
-        assertEquals(200, response.status(), response.bodyText());
-        assertTrue(response.bodyText().contains(A + "-i-app"), response.bodyText());
+        assertEquals(200, response.status(), response.body());
+        assertTrue(response.body().contains(A + "-i-app"), response.body());
         assertNothingOfB(response);
-        assertFalse(response.bodyText().contains(".opendistro"), response.bodyText());
+        assertFalse(response.body().contains(".opendistro"), response.body());
     }
 
     @Test
@@ -102,7 +102,7 @@ class IsolationAttacksTest {
                 + "-i-private%22%2C%22id%22%3A%22p1%22%2C%22path%22%3A%22message%22%7D%7D%7D%7D";
         RawHttpConnection.Response response = asA("GET", "/" + A + "-i-app/_search?size=1;source=" + source
                 + ";source_content_type=application/json", null);
-        assertEquals(400, response.status(), response.bodyText());
+        assertEquals(400, response.status(), response.body());
         assertNothingOfB(response);
     }
 
@@ -116,11 +116,11 @@ class IsolationAttacksTest {
         RawHttpConnection.Response foreign = asA("POST", "/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\"" + TwoTenants.bSealedScroll + "\"}");
         RawHttpConnection.Response pit = asA("POST", "/_search", "{\"pit\":{\"id\":\"" + TwoTenants.bRawPit + "\"}}");
         for (RawHttpConnection.Response response : new RawHttpConnection.Response[] {forged, raw, foreign, pit}) {
-            assertEquals(404, response.status(), response.bodyText());
-            assertTrue(response.bodyText().contains("search_context_missing_exception"), response.bodyText());
+            assertEquals(404, response.status(), response.body());
+            assertTrue(response.body().contains("search_context_missing_exception"), response.body());
             assertNothingOfB(response);
         }
-        assertEquals(forged.bodyText(), foreign.bodyText(), "a foreign id answers as a forged one");
+        assertEquals(forged.body(), foreign.body(), "a foreign id answers as a forged one");
     }
 
     @Test
@@ -132,16 +132,16 @@ class IsolationAttacksTest {
         RawHttpConnection.Response forged = asA("POST", "/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\"" + nextCounter(scroll) + "\"}");
         assertEquals(404, gone.status());
         assertEquals(gone.status(), forged.status());
-        assertEquals(gone.bodyText(), forged.bodyText());
-        assertFalse(gone.bodyText().matches(".*id \\[\\d+].*"), "names an internal context number: " + gone.bodyText());
+        assertEquals(gone.body(), forged.body());
+        assertFalse(gone.body().matches(".*id \\[\\d+].*"), "names an internal context number: " + gone.body());
     }
 
     @Test
     void anotherTenantsScrollsAndPointsInTimeCannotBeClosed() {
         RawHttpConnection.Response scrolls = asA("DELETE", "/_search/scroll", "{\"scroll_id\":[\"" + TwoTenants.bRawScroll
                 + "\",\"" + TwoTenants.bSealedScroll + "\"]}");
-        assertEquals(404, scrolls.status(), scrolls.bodyText());
-        assertEquals("{\"succeeded\":true,\"num_freed\":0}", scrolls.bodyText());
+        assertEquals(404, scrolls.status(), scrolls.body());
+        assertEquals("{\"succeeded\":true,\"num_freed\":0}", scrolls.body());
         asA("DELETE", "/_search/scroll/" + TwoTenants.bRawScroll, null);
         asA("DELETE", "/_search/point_in_time", "{\"pit_id\":[\"" + TwoTenants.bRawPit + "\",\"" + TwoTenants.bSealedPit + "\"]}");
         assertEquals(403, asA("DELETE", "/_search/scroll/_all", null).status());
@@ -151,18 +151,18 @@ class IsolationAttacksTest {
     @Test
     void aTenantsOwnScrollAndPointInTimeWorkThroughSealedIds() {
         RawHttpConnection.Response first = asA("POST", "/" + A + "-i-*/_search?scroll=1m&size=1", "{\"sort\":[\"_doc\"]}");
-        String scroll = TwoTenants.field(first.bodyText(), "_scroll_id");
-        assertFalse(first.bodyText().contains("FGluY2x1ZGVfY29udGV4dF91dWlk"), "the upstream's id reached the client");
+        String scroll = TwoTenants.field(first.body(), "_scroll_id");
+        assertFalse(first.body().contains("FGluY2x1ZGVfY29udGV4dF91dWlk"), "the upstream's id reached the client");
         RawHttpConnection.Response next = asA("GET", "/_search/scroll/" + scroll + "?scroll=1m", null);
-        assertEquals(200, next.status(), next.bodyText());
-        assertTrue(next.bodyText().contains(A_MARK), next.bodyText());
-        String pit = TwoTenants.field(asA("POST", "/" + A + "-i-*/_search/point_in_time?keep_alive=1m", null).bodyText(), "pit_id");
+        assertEquals(200, next.status(), next.body());
+        assertTrue(next.body().contains(A_MARK), next.body());
+        String pit = TwoTenants.field(asA("POST", "/" + A + "-i-*/_search/point_in_time?keep_alive=1m", null).body(), "pit_id");
         RawHttpConnection.Response search = asA("POST", "/_search", "{\"pit\":{\"id\":\"" + pit + "\",\"keep_alive\":\"1m\"}}");
-        assertEquals(200, search.status(), search.bodyText());
-        assertTrue(search.bodyText().contains(A_MARK));
+        assertEquals(200, search.status(), search.body());
+        assertTrue(search.body().contains(A_MARK));
         RawHttpConnection.Response closed = asA("DELETE", "/_search/point_in_time", "{\"pit_id\":[\"" + pit + "\"]}");
-        assertEquals(200, closed.status(), closed.bodyText());
-        assertTrue(closed.bodyText().contains(pit), "the answer names the id as the client holds it: " + closed.bodyText());
+        assertEquals(200, closed.status(), closed.body());
+        assertTrue(closed.body().contains(pit), "the answer names the id as the client holds it: " + closed.body());
     }
 
     // ---------------------------------------------------------------- names are not grants
@@ -172,7 +172,7 @@ class IsolationAttacksTest {
         for (String target : new String[] {"/_search?q=*&size=100", "/*/_search?size=100", "/" + A + "-a-*/_search?size=100",
                 "/" + A + "-*/_search?size=100", "/_all/_count", "/" + A + "-i-*/_search?size=100"}) {
             RawHttpConnection.Response response = asA("GET", target, null);
-            assertEquals(200, response.status(), target + " " + response.bodyText());
+            assertEquals(200, response.status(), target + " " + response.body());
             assertNothingOfB(response);
         }
         assertEquals(403, asA("GET", "/" + A + "-a-evil/_search", null).status());
@@ -187,10 +187,10 @@ class IsolationAttacksTest {
         for (String target : new String[] {"/" + SHARED + "/_alias", "/_alias", "/_aliases", "/" + SHARED, "/_cat/aliases?format=json",
                 "/_resolve/index/*", "/_resolve/index/" + SHARED, "/_cat/indices?format=json", "/_mapping", "/_settings"}) {
             RawHttpConnection.Response response = asA("GET", target, null);
-            assertEquals(200, response.status(), target + " " + response.bodyText());
+            assertEquals(200, response.status(), target + " " + response.body());
             assertNothingOfB(response);
         }
-        assertTrue(asA("GET", "/" + SHARED + "/_alias", null).bodyText().contains(SHARED));
+        assertTrue(asA("GET", "/" + SHARED + "/_alias", null).body().contains(SHARED));
     }
 
     // ---------------------------------------------------------------- capacity
@@ -198,15 +198,15 @@ class IsolationAttacksTest {
     @Test
     void aTenantCannotTakeTheClustersShards() {
         RawHttpConnection.Response big = asA("PUT", "/" + A + "-i-big", "{\"settings\":{\"index.number_of_shards\":50}}");
-        assertEquals(403, big.status(), big.bodyText());
-        assertTrue(big.bodyText().contains("at most 5"), big.bodyText());
+        assertEquals(403, big.status(), big.body());
+        assertTrue(big.body().contains("at most 5"), big.body());
         assertEquals(403, asA("PUT", "/" + A + "-i-wide", "{\"settings\":{\"number_of_replicas\":20}}").status());
         assertEquals(403, asA("PUT", "/" + A + "-i-auto", "{\"settings\":{\"auto_expand_replicas\":\"0-all\"}}").status());
         assertEquals(403, asA("PUT", "/_index_template/" + A + "-i-big", "{\"index_patterns\":[\"" + A + "-i-big*\"],"
                 + "\"template\":{\"settings\":{\"number_of_shards\":10}}}").status());
         assertEquals(403, asA("PUT", "/" + A + "-i-app/_settings", "{\"index\":{\"number_of_replicas\":9}}").status());
         RawHttpConnection.Response fine = asA("PUT", "/" + A + "-i-small", "{\"settings\":{\"number_of_shards\":2,\"number_of_replicas\":0}}");
-        assertEquals(200, fine.status(), fine.bodyText());
+        assertEquals(200, fine.status(), fine.body());
     }
 
     /** The raw id with the context counter moved on by one, as the review did it. */

@@ -96,11 +96,11 @@ class IsolationFuzzTest {
                         statuses.incrementAndGet(Math.min(5, response.status() / 100));
                         String problem = leak(form, response);
                         if (response.status() >= 500 && serverErrors.size() < 5) {
-                            serverErrors.add("seed " + seed + ": " + form + " -> " + response.status() + " " + abbreviate(response.bodyText()));
+                            serverErrors.add("seed " + seed + ": " + form + " -> " + response.status() + " " + abbreviate(response.body()));
                         }
                         if (problem != null && failures.size() < 50) {
                             failures.add("seed " + seed + ": " + form + " -> " + response.status() + ": " + problem
-                                    + " | " + abbreviate(response.bodyText()));
+                                    + " | " + abbreviate(response.body()));
                         }
                     }
                 }
@@ -179,7 +179,7 @@ class IsolationFuzzTest {
 
     /** What leaked in this answer, or null: B's marker anywhere, or a name of B's that the request did not name. */
     private static String leak(IsolationGrammar.Form form, RawHttpConnection.Response response) {
-        String answer = response.headers() + response.bodyText();
+        String answer = response.headers() + response.body();
         if (answer.contains(B_MARK)) {
             return "B's document";
         }

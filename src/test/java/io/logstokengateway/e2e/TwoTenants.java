@@ -108,9 +108,9 @@ final class TwoTenants {
                 : Map.of("Authorization", basic(token, "token"), "Content-Type", "application/json"),
                 json == null ? null : json.getBytes(StandardCharsets.UTF_8));
         if (response.status() / 100 != 2) {
-            throw new IllegalStateException(target + " -> " + response.status() + ": " + response.bodyText());
+            throw new IllegalStateException(target + " -> " + response.status() + ": " + response.body());
         }
-        return response.bodyText();
+        return response.body();
     }
 
     static String field(String json, String name) {

@@ -1,5 +1,6 @@
 package io.logstokengateway.it;
 
+import io.logstokengateway.testsupport.RawHttpConnection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.SecretsInLogs;
@@ -83,14 +84,14 @@ class AuditFloodIT {
         AtomicLong floodRequests = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(FLOOD_CLIENTS);
         for (int c = 0; c < FLOOD_CLIENTS; c++) {
-            String from = RawHttp.client(30, c);
+            String from = RawHttpConnection.client(30, c);
             int client = c;
             pool.submit(() -> {
                 for (long i = 0; flooding.get(); i++) {
                     // Half garbage tokens, half guesses of one account's password (which the throttle soon answers with 429s).
-                    String authorization = i % 2 == 0 ? RawHttp.basic("garbage-" + client + "-" + i, "token")
-                            : RawHttp.basic("logs-nobody", "guess-" + client + "-" + i);
-                    RawHttp.get(from, gateway.searchPort(), "/" + USER + "-i-*/_search", "Authorization: " + authorization);
+                    String authorization = i % 2 == 0 ? RawHttpConnection.basic("garbage-" + client + "-" + i, "token")
+                            : RawHttpConnection.basic("logs-nobody", "guess-" + client + "-" + i);
+                    RawHttpConnection.get(from, gateway.searchPort(), "/" + USER + "-i-*/_search", "Authorization: " + authorization);
                     floodRequests.incrementAndGet(); // answered: its event was written or counted
                 }
                 return null;
@@ -98,9 +99,9 @@ class AuditFloodIT {
         }
         Thread.sleep(1000); // the flood is under way
 
-        String from = RawHttp.client(31, 1);
+        String from = RawHttpConnection.client(31, 1);
         for (int i = 0; i < DENIED_REQUESTS; i++) {
-            RawHttp.Answer denied = RawHttp.get(from, gateway.searchPort(), "/logs-someone-else-i-" + i + "/_search",
+            RawHttpConnection.Response denied = RawHttpConnection.get(from, gateway.searchPort(), "/logs-someone-else-i-" + i + "/_search",
                     "Authorization: Bearer " + token);
             assertEquals(403, denied.status(), denied.body());
         }
@@ -139,7 +140,7 @@ class AuditFloodIT {
         assertTrue(written > 0, "the flood is in the audit trail too");
         assertTrue(suppressed > 0, "and what was dropped of it is counted");
         assertEquals(floodRequests.get(), written + suppressed, "every flood event is either written or counted");
-        String metrics = RawHttp.get(RawHttp.client(31, 2), gateway.managementPort(), "/q/metrics").body();
+        String metrics = RawHttpConnection.get(RawHttpConnection.client(31, 2), gateway.managementPort(), "/q/metrics").body();
         assertTrue(Pattern.compile("gateway_audit_suppressed_total\\{type=\"auth.failed\"} [1-9]").matcher(metrics).find(),
                 "the drops are in the metrics too");
     }

@@ -1,5 +1,6 @@
 package io.logstokengateway.it;
 
+import io.logstokengateway.testsupport.RawHttpConnection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.SecretsInLogs;
 import io.logstokengateway.testsupport.GatewayProcess;
@@ -44,7 +45,7 @@ class EdgeHardeningIT {
             + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     /** Every request of these tests leaves from here (a loopback address of its own), except where a test needs another. */
-    private static final String CLIENT = RawHttp.client(40, 1);
+    private static final String CLIENT = RawHttpConnection.client(40, 1);
 
     private static GraylogEmulator graylog;
     private static GatewayProcess gateway;
@@ -77,7 +78,7 @@ class EdgeHardeningIT {
         }
     }
 
-    private static RawHttp.Answer management(String method, String path, String authorization, String contentType, String body) {
+    private static RawHttpConnection.Response management(String method, String path, String authorization, String contentType, String body) {
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close");
         if (authorization != null) {
             head.append("\r\nAuthorization: ").append(authorization);
@@ -86,7 +87,7 @@ class EdgeHardeningIT {
         if (bytes != null) {
             head.append("\r\nContent-Type: ").append(contentType).append("\r\nContent-Length: ").append(bytes.length);
         }
-        return RawHttp.send(CLIENT, gateway.managementPort(), head.toString(), bytes);
+        return RawHttpConnection.once(CLIENT, gateway.managementPort(), head.toString(), bytes);
     }
 
     private static String operatorKey() {
@@ -105,7 +106,7 @@ class EdgeHardeningIT {
         paths.put("/console/services/" + SERVICE, null);
         paths.put("/dbaas/logs", null);
         paths.put("/dbaas/logs;x", null);
-        paths.put("/dbaas/logs/" + SERVICE, RawHttp.basic(USER, PASSWORD));
+        paths.put("/dbaas/logs/" + SERVICE, RawHttpConnection.basic(USER, PASSWORD));
         paths.put("/admin/services", operatorKey());
         paths.put("/admin/services;v=1", operatorKey());
         paths.put("/q/health", null);
@@ -114,7 +115,7 @@ class EdgeHardeningIT {
         paths.put("/q/openapi", null);
         paths.put("/no/such/path", null);
         for (Map.Entry<String, String> entry : paths.entrySet()) {
-            RawHttp.Answer answer = management("GET", entry.getKey(), entry.getValue(), null, null);
+            RawHttpConnection.Response answer = management("GET", entry.getKey(), entry.getValue(), null, null);
             String what = "GET " + entry.getKey() + " (" + answer.status() + ")";
             assertEquals(CSP, answer.header("Content-Security-Policy"), what);
             assertEquals("DENY", answer.header("X-Frame-Options"), what);
@@ -122,14 +123,14 @@ class EdgeHardeningIT {
             assertEquals("no-referrer", answer.header("Referrer-Policy"), what);
             assertEquals("no-store", answer.header("Cache-Control"), what);
         }
-        RawHttp.Answer unparseable = management("GET", "/%", null, null, null);
+        RawHttpConnection.Response unparseable = management("GET", "/%", null, null, null);
         assertEquals(400, unparseable.status(), "a URI Quarkus cannot parse is refused before any handler");
         assertEquals("", unparseable.body(), "with nothing in it to protect");
-        RawHttp.Answer swagger = management("GET", "/q/swagger-ui/", null, null, null);
+        RawHttpConnection.Response swagger = management("GET", "/q/swagger-ui/", null, null, null);
         assertEquals(200, swagger.status());
         assertTrue(swagger.header("Content-Security-Policy").contains("frame-ancestors 'none'"), "Swagger UI's page has a CSP too");
         assertEquals("DENY", swagger.header("X-Frame-Options"));
-        RawHttp.Answer asset = management("GET", "/console/assets/console.js", null, null, null);
+        RawHttpConnection.Response asset = management("GET", "/console/assets/console.js", null, null, null);
         assertEquals(200, asset.status());
         assertEquals(CSP, asset.header("Content-Security-Policy"));
         String assetCaching = asset.header("Cache-Control");
@@ -138,11 +139,11 @@ class EdgeHardeningIT {
 
     @Test
     void aSemicolonInAManagementPathIsRefused() {
-        RawHttp.Answer console = management("GET", "/console;x/login", null, null, null);
+        RawHttpConnection.Response console = management("GET", "/console;x/login", null, null, null);
         assertEquals(400, console.status());
         assertFalse(console.body().contains("<form"), "not the sign-in page");
         for (String path : List.of("/dbaas/logs;x", "/dbaas/logs/" + SERVICE + ";x/token", "/admin/services;v=1")) {
-            RawHttp.Answer api = management("GET", path, operatorKey(), null, null);
+            RawHttpConnection.Response api = management("GET", path, operatorKey(), null, null);
             assertEquals(400, api.status(), path);
             assertTrue(api.body().contains("\"class\":\"Client::BadRequest\""), api.body());
         }
@@ -155,16 +156,16 @@ class EdgeHardeningIT {
 
     @Test
     void anAnswerCarryingATokenValueIsNeverStored() throws IOException {
-        RawHttp.Answer read = management("GET", "/dbaas/logs/" + SERVICE + "/token/" + token.id(), RawHttp.basic(USER, PASSWORD), null, null);
+        RawHttpConnection.Response read = management("GET", "/dbaas/logs/" + SERVICE + "/token/" + token.id(), RawHttpConnection.basic(USER, PASSWORD), null, null);
         assertEquals(200, read.status());
         assertTrue(read.body().contains(token.value()));
         assertEquals("no-store", read.header("Cache-Control"));
 
         Console console = Console.signIn(USER, PASSWORD);
         List<String> before = operator.tokenIds(SERVICE);
-        RawHttp.Answer created = console.post("/console/services/" + SERVICE + "/tokens", "name=from-the-console");
+        RawHttpConnection.Response created = console.post("/console/services/" + SERVICE + "/tokens", "name=from-the-console");
         assertEquals(303, created.status());
-        RawHttp.Answer page = console.get(created.header("Location").replaceFirst("^https?://[^/]+", "").replaceFirst("#.*", ""));
+        RawHttpConnection.Response page = console.get(created.header("Location").replaceFirst("^https?://[^/]+", "").replaceFirst("#.*", ""));
         assertEquals(200, page.status());
         String newId = operator.tokenIds(SERVICE).stream().filter(id -> !before.contains(id)).findFirst().orElseThrow();
         String value = SecretsInLogs.remember(new ObjectMapper().readTree(operator
@@ -179,7 +180,7 @@ class EdgeHardeningIT {
     void connectionNamingContentHeadersIsIgnoredAndTheBodyForwarded() throws IOException {
         String index = USER + "-i-connection";
         byte[] document = "{\"message\":\"kept-with-its-length\"}".getBytes(StandardCharsets.UTF_8);
-        RawHttp.Answer indexed = RawHttp.send(CLIENT, gateway.searchPort(), "PUT /" + index + "/_doc/1?refresh=true HTTP/1.1\r\n"
+        RawHttpConnection.Response indexed = RawHttpConnection.once(CLIENT, gateway.searchPort(), "PUT /" + index + "/_doc/1?refresh=true HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nAuthorization: Bearer " + token.value() + "\r\n"
                 + "Connection: keep-alive, Content-Length, Content-Type, Host, Authorization\r\n"
                 + "Content-Type: application/json\r\nContent-Length: " + document.length, document);
@@ -188,8 +189,8 @@ class EdgeHardeningIT {
 
         graylog.clearRequests();
         byte[] search = "{\"queries\":[]}".getBytes(StandardCharsets.UTF_8);
-        RawHttp.send(CLIENT, gateway.graylogPort(), "POST /api/views/search HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: " + RawHttp.basic(token.value(), "token") + "\r\nX-Requested-By: test\r\n"
+        RawHttpConnection.once(CLIENT, gateway.graylogPort(), "POST /api/views/search HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: " + RawHttpConnection.basic(token.value(), "token") + "\r\nX-Requested-By: test\r\n"
                 + "Connection: keep-alive, Content-Length, Content-Type, Content-Encoding\r\n"
                 + "Content-Type: application/json\r\nContent-Length: " + search.length, search);
         GraylogEmulator.Recorded received = graylog.lastRequest();
@@ -295,19 +296,19 @@ class EdgeHardeningIT {
         refused.put("129 letters", "x".repeat(129));
         refused.put("blank", "   ");
         for (Map.Entry<String, String> name : refused.entrySet()) {
-            RawHttp.Answer answer = management("POST", "/dbaas/logs/" + SERVICE + "/token", operatorKey(), "application/json",
+            RawHttpConnection.Response answer = management("POST", "/dbaas/logs/" + SERVICE + "/token", operatorKey(), "application/json",
                     "{\"name\":" + json(name.getValue()) + "}");
             assertEquals(400, answer.status(), name.getKey() + ": " + answer.body());
             assertTrue(answer.body().contains("\"class\":\"Client::BadRequest\""), name.getKey());
         }
         for (String accepted : List.of("\uD83D\uDE00".repeat(64), "x".repeat(128), "Grafana (prod) \u2014 \u00e9t\u00e9 \u65e5\u672c")) {
-            RawHttp.Answer answer = management("POST", "/dbaas/logs/" + SERVICE + "/token", operatorKey(), "application/json",
+            RawHttpConnection.Response answer = management("POST", "/dbaas/logs/" + SERVICE + "/token", operatorKey(), "application/json",
                     "{\"name\":" + json(accepted) + "}");
             assertEquals(200, answer.status(), answer.body());
         }
         Console console = Console.signIn(USER, PASSWORD);
         int tokens = operator.tokenIds(SERVICE).size();
-        RawHttp.Answer page = console.post("/console/services/" + SERVICE + "/tokens", "name=" + URLEncoder.encode("evil\u202Etxt", StandardCharsets.UTF_8));
+        RawHttpConnection.Response page = console.post("/console/services/" + SERVICE + "/tokens", "name=" + URLEncoder.encode("evil\u202Etxt", StandardCharsets.UTF_8));
         assertEquals(422, page.status(), "the console refuses it with its form");
         assertEquals(tokens, operator.tokenIds(SERVICE).size(), "and creates nothing");
     }
@@ -324,11 +325,11 @@ class EdgeHardeningIT {
         refused.put("Graylog token too long", "{\"graylog\":{\"token\":\"" + "t".repeat(800) + "\"}}");
         refused.put("patterns too long together", "{\"elasticsearch\":{\"readPatterns\":" + patterns(20, 250) + "}}");
         for (Map.Entry<String, String> body : refused.entrySet()) {
-            RawHttp.Answer answer = management("PATCH", "/admin/services/" + SERVICE, operatorKey(), "application/json", body.getValue());
+            RawHttpConnection.Response answer = management("PATCH", "/admin/services/" + SERVICE, operatorKey(), "application/json", body.getValue());
             assertEquals(400, answer.status(), body.getKey() + ": " + answer.body());
             assertTrue(answer.body().contains("\"class\":\"Client::BadRequest\""), body.getKey());
         }
-        RawHttp.Answer created = management("POST", "/admin/services", operatorKey(), "application/json",
+        RawHttpConnection.Response created = management("POST", "/admin/services", operatorKey(), "application/json",
                 "{\"serviceName\":\"ldp-edge-00002\",\"username\":\"logs-edge-00002\",\"displayName\":\"Team\\u202EB\"}");
         assertEquals(400, created.status(), created.body());
         assertEquals(404, management("GET", "/dbaas/logs/a%00b", operatorKey(), null, null).status());
@@ -364,13 +365,13 @@ class EdgeHardeningIT {
     void healthWithoutCredentialsSaysOnlyUpOrDown() {
         String upstream = OpenSearchServer.get().uri().toString();
         for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/health/started")) {
-            RawHttp.Answer answer = management("GET", path, null, null, null);
+            RawHttpConnection.Response answer = management("GET", path, null, null, null);
             assertTrue(answer.body().equals("{\"status\":\"UP\"}") || answer.body().equals("{\"status\":\"DOWN\"}"), path + ": " + answer.body());
             assertEquals(answer.body().contains("UP") ? 200 : 503, answer.status(), path);
         }
-        RawHttp.Answer details = management("GET", "/q/health/ready", operatorKey(), null, null);
+        RawHttpConnection.Response details = management("GET", "/q/health/ready", operatorKey(), null, null);
         assertTrue(details.body().contains(upstream) && details.body().contains("\"checks\""), "the operator sees the upstreams: " + details.body());
-        assertEquals(403, management("GET", "/q/health", RawHttp.basic(USER, PASSWORD), null, null).status(), "an account is not the operator");
+        assertEquals(403, management("GET", "/q/health", RawHttpConnection.basic(USER, PASSWORD), null, null).status(), "an account is not the operator");
         assertEquals(401, management("GET", "/q/health", "Bearer " + GatewayProcess.randomKey(), null, null).status());
     }
 
@@ -379,18 +380,18 @@ class EdgeHardeningIT {
     @Test
     void twoHostHeadersAreRefusedOnEveryListener() {
         String twoHosts = " HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: elsewhere.example\r\nConnection: close\r\nAuthorization: Bearer ";
-        assertEquals(400, RawHttp.send(CLIENT, gateway.managementPort(), "GET /dbaas/logs" + twoHosts + ADMIN_KEY, null).status());
-        assertEquals(400, RawHttp.send(CLIENT, gateway.managementPort(), "GET /q/health" + twoHosts + ADMIN_KEY, null).status());
-        assertEquals(400, RawHttp.send(CLIENT, gateway.searchPort(), "GET /" + USER + "-i-*/_search" + twoHosts + token.value(), null).status());
-        assertEquals(400, RawHttp.send(CLIENT, gateway.graylogPort(), "GET /api/system/lbstatus" + twoHosts + token.value(), null).status());
+        assertEquals(400, RawHttpConnection.once(CLIENT, gateway.managementPort(), "GET /dbaas/logs" + twoHosts + ADMIN_KEY, null).status());
+        assertEquals(400, RawHttpConnection.once(CLIENT, gateway.managementPort(), "GET /q/health" + twoHosts + ADMIN_KEY, null).status());
+        assertEquals(400, RawHttpConnection.once(CLIENT, gateway.searchPort(), "GET /" + USER + "-i-*/_search" + twoHosts + token.value(), null).status());
+        assertEquals(400, RawHttpConnection.once(CLIENT, gateway.graylogPort(), "GET /api/system/lbstatus" + twoHosts + token.value(), null).status());
     }
 
     @Test
     void clientForwardingClaimsAreRemovedAndEveryXForwardedForKept() {
         graylog.clearRequests();
-        String from = RawHttp.client(41, 9);
-        RawHttp.send(from, gateway.graylogPort(), "GET /api/system/lbstatus HTTP/1.1\r\nHost: gateway.example\r\nConnection: close\r\n"
-                + "Authorization: " + RawHttp.basic(token.value(), "token") + "\r\n"
+        String from = RawHttpConnection.client(41, 9);
+        RawHttpConnection.once(from, gateway.graylogPort(), "GET /api/system/lbstatus HTTP/1.1\r\nHost: gateway.example\r\nConnection: close\r\n"
+                + "Authorization: " + RawHttpConnection.basic(token.value(), "token") + "\r\n"
                 + "Forwarded: for=6.6.6.6;proto=https\r\nX-Real-IP: 6.6.6.6\r\nX-Forwarded-For: 1.1.1.1\r\nX-Forwarded-For: 2.2.2.2, 3.3.3.3\r\n"
                 + "X-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Port: 1\r\nX-Forwarded-Server: evil", null);
         GraylogEmulator.Recorded received = graylog.lastRequest();
@@ -406,36 +407,36 @@ class EdgeHardeningIT {
 
     // ---- the console, driven by hand ---------------------------------------------------------------------------
 
-    /** A signed-in console session over {@link RawHttp}: its cookie and CSRF token. */
+    /** A signed-in console session over a {@link RawHttpConnection}: its cookie and CSRF token. */
     private record Console(String cookie, String csrf) {
 
         static Console signIn(String user, String password) {
-            RawHttp.Answer page = RawHttp.get(CLIENT, gateway.managementPort(), "/console/login");
+            RawHttpConnection.Response page = RawHttpConnection.get(CLIENT, gateway.managementPort(), "/console/login");
             String nonce = cookieValue(page, "console_login");
             String form = "csrf=" + enc(csrfIn(page.body())) + "&method=account&username=" + enc(user) + "&password=" + enc(password);
             byte[] body = form.getBytes(StandardCharsets.UTF_8);
-            RawHttp.Answer signedIn = RawHttp.send(CLIENT, gateway.managementPort(), "POST /console/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            RawHttpConnection.Response signedIn = RawHttpConnection.once(CLIENT, gateway.managementPort(), "POST /console/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Connection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nCookie: console_login=" + nonce
                     + "\r\nContent-Length: " + body.length, body);
             assertEquals(303, signedIn.status(), "signed in");
             String session = cookieValue(signedIn, "console_session");
-            RawHttp.Answer landing = RawHttp.get(CLIENT, gateway.managementPort(), "/console/services/" + SERVICE,
+            RawHttpConnection.Response landing = RawHttpConnection.get(CLIENT, gateway.managementPort(), "/console/services/" + SERVICE,
                     "Cookie: console_session=" + session);
             return new Console(session, csrfIn(landing.body()));
         }
 
-        RawHttp.Answer get(String path) {
-            return RawHttp.get(CLIENT, gateway.managementPort(), path, "Cookie: console_session=" + cookie);
+        RawHttpConnection.Response get(String path) {
+            return RawHttpConnection.get(CLIENT, gateway.managementPort(), path, "Cookie: console_session=" + cookie);
         }
 
-        RawHttp.Answer post(String path, String fields) {
+        RawHttpConnection.Response post(String path, String fields) {
             byte[] body = ("csrf=" + enc(csrf) + "&" + fields).getBytes(StandardCharsets.UTF_8);
-            return RawHttp.send(CLIENT, gateway.managementPort(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            return RawHttpConnection.once(CLIENT, gateway.managementPort(), "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\nCookie: console_session=" + cookie
                     + "\r\nContent-Length: " + body.length, body);
         }
 
-        private static String cookieValue(RawHttp.Answer answer, String name) {
+        private static String cookieValue(RawHttpConnection.Response answer, String name) {
             String cookie = answer.headers().getOrDefault("Set-Cookie", List.of()).stream().filter(c -> c.startsWith(name + "="))
                     .findFirst().orElseThrow(() -> new AssertionError("no " + name + " cookie"));
             return cookie.substring(name.length() + 1, cookie.indexOf(';'));

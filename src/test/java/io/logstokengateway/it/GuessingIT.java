@@ -1,5 +1,6 @@
 package io.logstokengateway.it;
 
+import io.logstokengateway.testsupport.RawHttpConnection;
 import io.logstokengateway.e2e.SecretsInLogs;
 import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.GraylogEmulator;
@@ -90,24 +91,24 @@ class GuessingIT {
         return SecretsInLogs.remember("wrong-guess-" + n + "-for-" + user);
     }
 
-    private static RawHttp.Answer attempt(EntryPoint entry, String from, String user, String password) {
-        String authorization = RawHttp.basic(user, password);
+    private static RawHttpConnection.Response attempt(EntryPoint entry, String from, String user, String password) {
+        String authorization = RawHttpConnection.basic(user, password);
         return switch (entry) {
-            case TOKEN_API -> RawHttp.get(from, gateway.managementPort(), "/dbaas/logs", "Authorization: " + authorization);
+            case TOKEN_API -> RawHttpConnection.get(from, gateway.managementPort(), "/dbaas/logs", "Authorization: " + authorization);
             case CONSOLE -> consoleSignIn(from, "method=account&username=" + form(user) + "&password=" + form(password));
-            case SEARCH_API -> RawHttp.get(from, gateway.searchPort(), "/" + user + "-i-*/_search", "Authorization: " + authorization);
-            case GRAYLOG_API -> RawHttp.get(from, gateway.graylogPort(), "/api/system/lbstatus", "Authorization: " + authorization);
+            case SEARCH_API -> RawHttpConnection.get(from, gateway.searchPort(), "/" + user + "-i-*/_search", "Authorization: " + authorization);
+            case GRAYLOG_API -> RawHttpConnection.get(from, gateway.graylogPort(), "/api/system/lbstatus", "Authorization: " + authorization);
         };
     }
 
     /** The console's sign-in as a browser makes it: the form page (its nonce cookie and CSRF field), then the post. */
-    private static RawHttp.Answer consoleSignIn(String from, String fields) {
-        RawHttp.Answer page = RawHttp.get(from, gateway.managementPort(), "/console/login");
+    private static RawHttpConnection.Response consoleSignIn(String from, String fields) {
+        RawHttpConnection.Response page = RawHttpConnection.get(from, gateway.managementPort(), "/console/login");
         String cookie = page.headers().get("Set-Cookie").stream().filter(c -> c.startsWith("console_login=")).findFirst().orElseThrow();
         Matcher csrf = CSRF.matcher(page.body());
         assertTrue(csrf.find(), "the sign-in form has its CSRF field");
         byte[] body = ("csrf=" + form(csrf.group(1)) + "&" + fields).getBytes(StandardCharsets.UTF_8);
-        return RawHttp.send(from, gateway.managementPort(), "POST /console/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        return RawHttpConnection.once(from, gateway.managementPort(), "POST /console/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nCookie: " + cookie.substring(0, cookie.indexOf(';'))
                 + "\r\nContent-Length: " + body.length, body);
     }
@@ -121,7 +122,7 @@ class GuessingIT {
         return entry == EntryPoint.CONSOLE ? 303 : 200;
     }
 
-    private static void assertThrottled(EntryPoint entry, RawHttp.Answer answer) {
+    private static void assertThrottled(EntryPoint entry, RawHttpConnection.Response answer) {
         assertEquals(429, answer.status(), entry + " answers 429 " + answer.body());
         String retryAfter = answer.header("Retry-After");
         assertNotNull(retryAfter, entry + " says when to come back");
@@ -139,22 +140,22 @@ class GuessingIT {
 
     private void sequentialGuessesAreThrottledThenTheRightPasswordToo(EntryPoint entry, int range) {
         String user = account("seq-" + range);
-        assertEquals(success(entry), attempt(entry, RawHttp.client(range, 0), user, password(user)).status(),
+        assertEquals(success(entry), attempt(entry, RawHttpConnection.client(range, 0), user, password(user)).status(),
                 entry + " accepts the right password before any guess");
         for (int i = 0; i < 5; i++) {
-            assertEquals(401, attempt(entry, RawHttp.client(range, 1 + i), user, guess(user, i)).status(), entry + " guess " + i);
+            assertEquals(401, attempt(entry, RawHttpConnection.client(range, 1 + i), user, guess(user, i)).status(), entry + " guess " + i);
         }
-        assertThrottled(entry, attempt(entry, RawHttp.client(range, 10), user, guess(user, 5)));
-        assertThrottled(entry, attempt(entry, RawHttp.client(range, 11), user, password(user)));
-        assertThrottled(entry, attempt(entry, RawHttp.client(range, 0), user, password(user)));
+        assertThrottled(entry, attempt(entry, RawHttpConnection.client(range, 10), user, guess(user, 5)));
+        assertThrottled(entry, attempt(entry, RawHttpConnection.client(range, 11), user, password(user)));
+        assertThrottled(entry, attempt(entry, RawHttpConnection.client(range, 0), user, password(user)));
     }
 
     private void parallelGuessesAreCheckedAtMostFiveTimes(EntryPoint entry, int range) throws Exception {
         String user = account("par-" + range);
-        List<Integer> statuses = inParallel(PARALLEL, i -> attempt(entry, RawHttp.client(range, i), user, guess(user, i)).status());
+        List<Integer> statuses = inParallel(PARALLEL, i -> attempt(entry, RawHttpConnection.client(range, i), user, guess(user, i)).status());
         assertEquals(5, statuses.stream().filter(s -> s == 401).count(), entry + " checked " + statuses);
         assertEquals(PARALLEL - 5, statuses.stream().filter(s -> s == 429).count(), entry + " refused unchecked " + statuses);
-        assertThrottled(entry, attempt(entry, RawHttp.client(range, 100), user, password(user)));
+        assertThrottled(entry, attempt(entry, RawHttpConnection.client(range, 100), user, password(user)));
     }
 
     @Test
@@ -202,19 +203,19 @@ class GuessingIT {
     @Test
     void failuresOnAnyEntryPointCountAgainstTheSameUsername() {
         String user = account("shared");
-        assertEquals(401, attempt(EntryPoint.TOKEN_API, RawHttp.client(9, 1), user, guess(user, 1)).status());
-        assertEquals(401, attempt(EntryPoint.TOKEN_API, RawHttp.client(9, 2), user, guess(user, 2)).status());
-        assertEquals(401, attempt(EntryPoint.CONSOLE, RawHttp.client(9, 3), user, guess(user, 3)).status());
-        assertEquals(401, attempt(EntryPoint.SEARCH_API, RawHttp.client(9, 4), user, guess(user, 4)).status());
-        assertEquals(401, attempt(EntryPoint.GRAYLOG_API, RawHttp.client(9, 5), user, guess(user, 5)).status());
+        assertEquals(401, attempt(EntryPoint.TOKEN_API, RawHttpConnection.client(9, 1), user, guess(user, 1)).status());
+        assertEquals(401, attempt(EntryPoint.TOKEN_API, RawHttpConnection.client(9, 2), user, guess(user, 2)).status());
+        assertEquals(401, attempt(EntryPoint.CONSOLE, RawHttpConnection.client(9, 3), user, guess(user, 3)).status());
+        assertEquals(401, attempt(EntryPoint.SEARCH_API, RawHttpConnection.client(9, 4), user, guess(user, 4)).status());
+        assertEquals(401, attempt(EntryPoint.GRAYLOG_API, RawHttpConnection.client(9, 5), user, guess(user, 5)).status());
         for (EntryPoint entry : EntryPoint.values()) {
-            assertThrottled(entry, attempt(entry, RawHttp.client(9, 10 + entry.ordinal()), user, password(user)));
+            assertThrottled(entry, attempt(entry, RawHttpConnection.client(9, 10 + entry.ordinal()), user, password(user)));
         }
     }
 
     @Test
     void oneAddressTryingManyUsernamesIsThrottled() {
-        String from = RawHttp.client(10, 1);
+        String from = RawHttpConnection.client(10, 1);
         for (int i = 0; i < 20; i++) {
             String user = "logs-nobody-" + i;
             assertEquals(401, attempt(EntryPoint.SEARCH_API, from, user, guess(user, i)).status(), "username " + i);
@@ -222,48 +223,48 @@ class GuessingIT {
         String user = account("victim-of-an-address");
         assertThrottled(EntryPoint.SEARCH_API, attempt(EntryPoint.SEARCH_API, from, user, password(user)));
         assertThrottled(EntryPoint.TOKEN_API, attempt(EntryPoint.TOKEN_API, from, user, password(user)));
-        assertEquals(200, attempt(EntryPoint.TOKEN_API, RawHttp.client(10, 2), user, password(user)).status(), "another address may");
+        assertEquals(200, attempt(EntryPoint.TOKEN_API, RawHttpConnection.client(10, 2), user, password(user)).status(), "another address may");
     }
 
     @Test
     void tokensAreNeitherThrottledNorLockedOutWithTheirAddress() {
         String user = account("tokens");
         String token = SecretsInLogs.remember(operator.createToken("ldp-guess-tokens", "not-throttled").value());
-        String from = RawHttp.client(11, 1);
+        String from = RawHttpConnection.client(11, 1);
         for (int i = 0; i < 30; i++) {
             String garbage = "not-a-token-" + i;
-            assertEquals(401, RawHttp.get(from, gateway.searchPort(), "/" + user + "-i-*/_search",
-                    "Authorization: " + RawHttp.basic(garbage, "token")).status(), "unknown tokens are plain 401s");
+            assertEquals(401, RawHttpConnection.get(from, gateway.searchPort(), "/" + user + "-i-*/_search",
+                    "Authorization: " + RawHttpConnection.basic(garbage, "token")).status(), "unknown tokens are plain 401s");
         }
         for (int i = 0; i < 20; i++) {
             attempt(EntryPoint.SEARCH_API, from, "logs-nobody-" + i, guess(user, i));
         }
         assertThrottled(EntryPoint.SEARCH_API, attempt(EntryPoint.SEARCH_API, from, user, password(user)));
-        assertEquals(200, RawHttp.get(from, gateway.searchPort(), "/" + user + "-i-*/_search",
-                "Authorization: " + RawHttp.basic(token, "token")).status(), "the token still works from a throttled address");
-        assertEquals(200, RawHttp.get(from, gateway.searchPort(), "/" + user + "-i-*/_search",
-                "Authorization: " + RawHttp.basic("token", token)).status());
+        assertEquals(200, RawHttpConnection.get(from, gateway.searchPort(), "/" + user + "-i-*/_search",
+                "Authorization: " + RawHttpConnection.basic(token, "token")).status(), "the token still works from a throttled address");
+        assertEquals(200, RawHttpConnection.get(from, gateway.searchPort(), "/" + user + "-i-*/_search",
+                "Authorization: " + RawHttpConnection.basic("token", token)).status());
     }
 
     // ---- the operator key ------------------------------------------------------------------------------------
 
     @Test
     void operatorKeyGuessesAreThrottledPerAddressSequentially() {
-        String from = RawHttp.client(12, 1);
+        String from = RawHttpConnection.client(12, 1);
         for (int i = 0; i < 20; i++) {
             assertEquals(401, adminCall(from, "Bearer " + GatewayProcess.randomKey()).status(), "guess " + i);
         }
-        RawHttp.Answer throttled = adminCall(from, "Bearer " + GatewayProcess.randomKey());
+        RawHttpConnection.Response throttled = adminCall(from, "Bearer " + GatewayProcess.randomKey());
         assertEquals(429, throttled.status());
         assertTrue(throttled.body().contains("\"class\":\"Client::TooManyRequests\""), throttled.body());
         assertNotNull(throttled.header("Retry-After"));
         assertEquals(429, adminCall(from, "Bearer " + ADMIN_KEY).status(), "the right key too, from that address");
-        assertEquals(200, adminCall(RawHttp.client(12, 2), "Bearer " + ADMIN_KEY).status(), "the operator elsewhere is not locked out");
+        assertEquals(200, adminCall(RawHttpConnection.client(12, 2), "Bearer " + ADMIN_KEY).status(), "the operator elsewhere is not locked out");
     }
 
     @Test
     void operatorKeyGuessesAreThrottledPerAddressInParallel() throws Exception {
-        String from = RawHttp.client(13, 1);
+        String from = RawHttpConnection.client(13, 1);
         List<Integer> statuses = inParallel(32, i -> adminCall(from, "Bearer " + GatewayProcess.randomKey()).status());
         assertEquals(20, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
         assertEquals(12, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
@@ -272,17 +273,17 @@ class GuessingIT {
 
     @Test
     void operatorKeyGuessesInTheConsoleAndOnHealthDetailsCountToo() {
-        String from = RawHttp.client(14, 1);
+        String from = RawHttpConnection.client(14, 1);
         for (int i = 0; i < 10; i++) {
             assertEquals(401, consoleSignIn(from, "method=operator&key=" + GatewayProcess.randomKey()).status());
-            assertEquals(401, RawHttp.get(from, gateway.managementPort(), "/q/health", "Authorization: Bearer " + GatewayProcess.randomKey()).status());
+            assertEquals(401, RawHttpConnection.get(from, gateway.managementPort(), "/q/health", "Authorization: Bearer " + GatewayProcess.randomKey()).status());
         }
         assertEquals(429, consoleSignIn(from, "method=operator&key=" + ADMIN_KEY).status());
-        assertEquals(429, RawHttp.get(from, gateway.managementPort(), "/q/health", "Authorization: Bearer " + ADMIN_KEY).status());
+        assertEquals(429, RawHttpConnection.get(from, gateway.managementPort(), "/q/health", "Authorization: Bearer " + ADMIN_KEY).status());
     }
 
-    private static RawHttp.Answer adminCall(String from, String authorization) {
-        return RawHttp.get(from, gateway.managementPort(), "/admin/services", "Authorization: " + authorization);
+    private static RawHttpConnection.Response adminCall(String from, String authorization) {
+        return RawHttpConnection.get(from, gateway.managementPort(), "/admin/services", "Authorization: " + authorization);
     }
 
     @Test
@@ -303,7 +304,7 @@ class GuessingIT {
     @Test
     void theAuditTrailNamesTheClientAndTheUsernameAndTheMetricsCountTheRefusals() throws Exception {
         String user = account("audited");
-        String from = RawHttp.client(15, 7);
+        String from = RawHttpConnection.client(15, 7);
         for (int i = 0; i < 6; i++) {
             attempt(EntryPoint.GRAYLOG_API, from, user, guess(user, i));
             Thread.sleep(250); // within the audit trail's budget of one client
@@ -317,7 +318,7 @@ class GuessingIT {
             assertTrue(Pattern.compile("\"event\":\"auth.failed\",\"listener\":\"" + listener + "\",\"client\":\"127\\.").matcher(output).find(),
                     "auth.failed on " + listener);
         }
-        String metrics = RawHttp.get(RawHttp.client(15, 8), gateway.managementPort(), "/q/metrics").body();
+        String metrics = RawHttpConnection.get(RawHttpConnection.client(15, 8), gateway.managementPort(), "/q/metrics").body();
         assertTrue(Pattern.compile("gateway_auth_throttled_total\\{listener=\"graylog\"} [1-9]").matcher(metrics).find(), "throttled checks counted");
         assertTrue(metrics.contains("gateway_auth_throttle_tracked"), "the tracked keys too");
         assertFalse(output.contains("Right-Password-Of-"), "no password in the output");

@@ -1,5 +1,6 @@
 package io.logstokengateway.it;
 
+import io.logstokengateway.testsupport.RawHttpConnection;
 import io.logstokengateway.e2e.SecretsInLogs;
 import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.GraylogEmulator;
@@ -106,7 +107,7 @@ class HostileClientsIT {
         Report report = underAttack("password guessing", target -> target.flood(64, (client, n) -> {
             String user = n % 2 == 0 ? TENANT_USER : "logs-" + randomText(8);
             return target.send(client, "GET /" + INDEX + "/_search HTTP/1.1\r\nHost: gateway\r\nAuthorization: "
-                    + RawHttp.basic(user, "guess-" + randomText(12)), null);
+                    + RawHttpConnection.basic(user, "guess-" + randomText(12)), null);
         }));
         report.attackerGotOnly(401, 429);
         report.attackerGotSome(429);
@@ -188,7 +189,7 @@ class HostileClientsIT {
                 openedAt.add(System.nanoTime());
             }
             target.sleep(Duration.ofSeconds(1));
-            RawHttp.Answer refused = RawHttp.get(RawHttp.client(ADDRESS_RANGE, 0), target.gateway.searchPort(),
+            RawHttpConnection.Response refused = RawHttpConnection.get(RawHttpConnection.client(ADDRESS_RANGE, 0), target.gateway.searchPort(),
                     "/" + ATTACKER_INDEX + "/_search", "Authorization: " + target.attackerToken());
             assertEquals(429, refused.status(), refused.body());
             assertEquals("close", refused.header("Connection"));
@@ -322,7 +323,7 @@ class HostileClientsIT {
         /** A non-blocking channel from the attacker's {@code client}th address. */
         SocketChannel connectChannel(int client) throws IOException {
             SocketChannel channel = SocketChannel.open();
-            channel.bind(new InetSocketAddress(RawHttp.client(ADDRESS_RANGE, client), 0));
+            channel.bind(new InetSocketAddress(RawHttpConnection.client(ADDRESS_RANGE, client), 0));
             channel.connect(new InetSocketAddress("127.0.0.1", gateway.searchPort()));
             channel.configureBlocking(false);
             return channel;
@@ -330,7 +331,7 @@ class HostileClientsIT {
 
         Socket connect(int client) throws IOException {
             Socket socket = new Socket();
-            socket.bind(new InetSocketAddress(RawHttp.client(ADDRESS_RANGE, client), 0));
+            socket.bind(new InetSocketAddress(RawHttpConnection.client(ADDRESS_RANGE, client), 0));
             socket.connect(new InetSocketAddress("127.0.0.1", gateway.searchPort()), 5000);
             return socket;
         }
@@ -512,7 +513,7 @@ class HostileClientsIT {
     }
 
     private static String basicToken(String token) {
-        return RawHttp.basic(token, "token");
+        return RawHttpConnection.basic(token, "token");
     }
 
     private static byte[] bulkLines(String index, int bytes) {
