@@ -1,23 +1,62 @@
 package io.logstokengateway.proxy;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
-/** One JSON line per proxied request on the {@code gateway.access} category: who, what, how it ended; never a secret. */
-final class AccessLog {
+/**
+ * One JSON line per proxied request on the {@code gateway.access} category: who, what, how it ended; never a secret.
+ * <p>
+ * Written off the request path: the event loop only builds the line and offers it to a bounded queue, and one thread
+ * of its own hands the queued lines to the log handler in batches, so a slow terminal or disk never stalls a request.
+ * When the queue is full (the log cannot keep up), the line is dropped and counted in
+ * {@code gateway_access_log_dropped_total}: requests are never slowed down for their log.
+ */
+@ApplicationScoped
+public class AccessLog {
 
     private static final Logger LOG = Logger.getLogger("gateway.access");
+    /** Lines waiting at most: about 3 MiB at ~300 bytes a line, a second of a busy node's requests. */
+    static final int QUEUE_LINES = 10_000;
+    private static final int BATCH = 512;
 
-    private AccessLog() {
+    private final BlockingQueue<String> queue;
+    private final Counter dropped;
+    private final Consumer<String> sink;
+    private final Thread writer;
+    private volatile boolean stopping;
+
+    @Inject
+    AccessLog(MeterRegistry meters) {
+        this(QUEUE_LINES, meters, LOG::info);
     }
 
-    static void write(Exchange exchange) {
+    AccessLog(int queueLines, MeterRegistry meters, Consumer<String> sink) {
+        this.queue = new ArrayBlockingQueue<>(queueLines);
+        this.dropped = meters.counter("gateway.access.log.dropped");
+        this.sink = sink;
+        this.writer = new Thread(this::drain, "gateway-access-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    void write(Exchange exchange) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        JsonObject line = new JsonObject()
+        String line = new JsonObject()
                 .put("time", Instant.now().toString())
                 .put("listener", exchange.listener)
                 .put("client", exchange.clientAddress)
@@ -27,7 +66,46 @@ final class AccessLog {
                 .put("durationMs", exchange.elapsedMillis())
                 .put("service", exchange.serviceName)
                 .put("tokenId", exchange.tokenId)
-                .put("outcome", exchange.outcome.label);
-        LOG.info(line.encode());
+                .put("outcome", exchange.outcome.label)
+                .encode();
+        offer(line);
+    }
+
+    void offer(String line) {
+        if (!queue.offer(line)) {
+            dropped.increment();
+        }
+    }
+
+    private void drain() {
+        List<String> batch = new ArrayList<>(BATCH);
+        while (!stopping || !queue.isEmpty()) {
+            try {
+                String first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                batch.forEach(sink);
+            } catch (InterruptedException e) {
+                stopping = true;
+            } catch (RuntimeException e) {
+                Logger.getLogger(AccessLog.class).warnf("access log lines lost: %s", e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Writes what is queued, then stops the writer: the lines of the last requests are not lost at shutdown. */
+    @PreDestroy
+    void stop() {
+        stopping = true;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -850,7 +850,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             }
             connections.answered(exchange.connection);
             metrics.request(exchange);
-            AccessLog.write(exchange);
+            services.accessLog().write(exchange);
         }
     }
 }

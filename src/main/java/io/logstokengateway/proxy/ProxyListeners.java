@@ -56,12 +56,13 @@ public class ProxyListeners {
     private int searchPort;
     private int graylogPort;
 
-    public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics, AuditLog audit,
-                          SearchContextSeal seal, LimitRefusals limitRefusals, BodyBudget bodies, CallerConcurrency callers) {
+    public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics,
+                          AccessLog accessLog, AuditLog audit, SearchContextSeal seal, LimitRefusals limitRefusals,
+                          BodyBudget bodies, CallerConcurrency callers) {
         GatewayConfig.Limits limits = config.limits();
         BoundedWorkers checks = new BoundedWorkers(vertx, "gateway-body-checks", limits.bodyChecks(), limits.bodyCheckQueue(),
                 "body-check-queue", 503);
-        this.services = new ProxyServices(authenticator, metrics, audit, vertx, limitRefusals, bodies, callers, checks, limits);
+        this.services = new ProxyServices(authenticator, metrics, accessLog, audit, vertx, limitRefusals, bodies, callers, checks, limits);
         this.audit = audit;
         this.seal = seal;
         this.vertx = vertx;

@@ -11,10 +11,11 @@ import io.vertx.core.Vertx;
 
 /**
  * What the proxy listeners share: the front door for credentials, the limits and their accounting, the pool for large
- * checks, metrics, audit.
+ * checks, metrics, the access log, audit.
  */
-record ProxyServices(Authenticator authenticator, ProxyMetrics metrics, AuditLog audit, Vertx vertx, LimitRefusals limitRefusals,
-                     BodyBudget bodies, CallerConcurrency callers, BoundedWorkers checks, GatewayConfig.Limits limits) {
+record ProxyServices(Authenticator authenticator, ProxyMetrics metrics, AccessLog accessLog, AuditLog audit, Vertx vertx,
+                     LimitRefusals limitRefusals, BodyBudget bodies, CallerConcurrency callers, BoundedWorkers checks,
+                     GatewayConfig.Limits limits) {
 
     /** Paths, bodies and body lines larger than this are checked on {@link #checks}, not on the event loop. */
     static final int INLINE_CHECK_BYTES = 64 * 1024;
