@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark suite (issue 6): the gateway against nginx, HAProxy and a direct connection.
 #
-#   bench/run.sh [--quick] [--no-build] [--baseline=DIR]
+#   bench/run.sh [--quick] [--no-build] [--baseline=DIR] [--publish]
 #
 # Starts a fast upstream (nginx on loopback), three proxies in front of it (nginx with auth_basic, HAProxy with
 # http-request auth, the gateway with a token), measures S1 (small responses, keep-alive, 64 connections), the
 # same at a fixed rate of half the gateway's maximum (open loop, p99), S2 (a large download and upload), S4 (JMH
 # microbenchmarks of the auth path and the scope check) and S3 (a real OpenSearch `_search` and `_msearch`, direct
-# and through the gateway), and writes bench/RESULTS.md and bench/results.png.
+# and through the gateway), and writes target/bench/RESULTS.md, results.json (the medians) and results.png;
+# --publish writes RESULTS.md and results.png into bench/ instead, to be committed from a full run.
 # --baseline=DIR adds a fifth target to S1, the half-load run and S2: another build of the gateway (DIR holds its
 # quarkus-run.jar, e.g. the target/quarkus-app of a checkout before a change), measured in the same interleaved
 # rounds, for before/after figures.
@@ -21,18 +22,24 @@ COMMAND="bench/run.sh $*"
 QUICK=0
 BUILD=1
 BASELINE=""
+PUBLISH=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --no-build) BUILD=0 ;;
     --baseline=*) BASELINE=$(cd "${arg#--baseline=}" && pwd) ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "unknown option: $arg (use --quick, --no-build, --baseline=DIR)" >&2; exit 2 ;;
+    --publish) PUBLISH=1 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown option: $arg (use --quick, --no-build, --baseline=DIR, --publish)" >&2; exit 2 ;;
   esac
 done
 if [ -n "$BASELINE" ] && [ ! -f "$BASELINE/quarkus-run.jar" ]; then
   echo "--baseline: no quarkus-run.jar in $BASELINE" >&2; exit 2
 fi
+# Where the report goes: target/bench, so that a run (CI's quick one included) never rewrites the committed report;
+# --publish writes bench/RESULTS.md and bench/results.png.
+if [ "$PUBLISH" = 1 ]; then OUT_DIR=$BENCH_DIR; else OUT_DIR=$ROOT/target/bench; fi
+mkdir -p "$OUT_DIR"
 
 # HL_*: seconds of the half-load runs. JMH_OPTS: S4's JMH settings (forks, warm-up and measurement iterations). S3_*: OpenSearch documents, fixed request
 # rate and timings (seconds) of S3. Quick mode (CI, must stay under 3 minutes) keeps every scenario but short.
@@ -653,9 +660,9 @@ compute_medians() { # medians over rounds, and the chart's data file
 KEEP_MARKER='<!-- Written by hand below this line: bench/run.sh keeps it when it rewrites this file. -->'
 
 write_results() {
-  local out=$BENCH_DIR/RESULTS.md t g=gateway kept=""
-  if [ -f "$out" ]; then
-    kept=$(awk -v m="$KEEP_MARKER" 'found {print} $0 == m {found = 1}' "$out" | sed '/./,$!d')
+  local out=$OUT_DIR/RESULTS.md t g=gateway kept=""
+  if [ -f "$BENCH_DIR/RESULTS.md" ]; then
+    kept=$(awk -v m="$KEEP_MARKER" 'found {print} $0 == m {found = 1}' "$BENCH_DIR/RESULTS.md" | sed '/./,$!d')
   fi
   {
     echo "# Benchmark results"
@@ -735,7 +742,7 @@ write_results() {
     echo "target (nginx WebDAV into a RAM-backed temp dir), so its cost is in every figure, direct included; the first"
     echo "round is often slower for everyone (pages of the RAM dir being allocated)."
     echo
-    if [ -f "$BENCH_DIR/results.png" ]; then
+    if [ -f "$OUT_DIR/results.png" ]; then
       echo "![S1 and S2](results.png)"
     else
       echo "No chart: gnuplot is not installed (\`apt-get install gnuplot-nox\`)."
@@ -847,14 +854,45 @@ s4_what() {
   esac
 }
 
+# The medians as JSON, for scripts that compare runs: {"mode","commit","targets":{t:{s1_rps,...}},"s3":{...},"s4":{...}}.
+write_json() {
+  local t k name first=1
+  {
+    printf '{"mode":"%s","commit":"%s","cores":%s,"targets":{' "$([ "$QUICK" = 1 ] && echo quick || echo full)" \
+      "$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')" "$(nproc)"
+    for t in "${TARGETS[@]}"; do
+      [ $first = 1 ] || printf ','; first=0
+      printf '"%s":{"s1_rps":%s,"s1_p50_ms":%s,"s1_p99_ms":%s,"s1_cpu_s_per_10k":%s,"half_load_p50_ms":%s,"half_load_p99_ms":%s,"s2_download_mb_s":%s,"s2_upload_mb_s":%s}' \
+        "$t" "$(json_value "${M_RPS[$t]}")" "$(json_value "${M_P50[$t]}")" "$(json_value "${M_P99[$t]}")" \
+        "$(json_value "${M_CPU[$t]}")" "$(json_value "${HL_M_P50[$t]:-}")" "$(json_value "${HL_M_P99[$t]:-}")" \
+        "$(json_value "${M_DOWN[$t]}")" "$(json_value "${M_UP[$t]}")"
+    done
+    printf '},"s3":{'; first=1
+    for k in "${!S3_M_P50[@]}"; do
+      [ $first = 1 ] || printf ','; first=0
+      printf '"%s":{"p50_ms":%s,"p99_ms":%s}' "$k" "$(json_value "${S3_M_P50[$k]}")" "$(json_value "${S3_M_P99[$k]}")"
+    done
+    printf '},"s4_ns_per_op":{'; first=1
+    for name in "${S4_NAMES[@]}"; do
+      [ $first = 1 ] || printf ','; first=0
+      printf '"%s":%s' "$name" "$(json_value "${S4_SCORE[$name]}")"
+    done
+    printf '}}\n'
+  } >"$OUT_DIR/results.json"
+}
+
+json_value() { # a number as JSON, or null when it was not measured
+  if [[ "${1:-}" =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; then printf '%s' "$1"; else printf 'null'; fi
+}
+
 write_chart() {
-  rm -f "$BENCH_DIR/results.png"
+  rm -f "$OUT_DIR/results.png"
   command -v gnuplot >/dev/null || { log "no gnuplot: no chart"; return 0; }
   local term="pngcairo size 1100,450 font 'sans,10'"
   gnuplot -e "set terminal pngcairo" >/dev/null 2>&1 || term="png size 1100,450"
-  gnuplot <<EOF || { log "gnuplot failed: no chart"; rm -f "$BENCH_DIR/results.png"; }
+  gnuplot <<EOF || { log "gnuplot failed: no chart"; rm -f "$OUT_DIR/results.png"; }
 set terminal $term
-set output '$BENCH_DIR/results.png'
+set output '$OUT_DIR/results.png'
 set multiplot layout 1,2 title "logs-token-gateway bench ($([ $QUICK = 1 ] && echo quick || echo full) mode, $(nproc) cores, loopback; compare bars within a chart)"
 set style data histograms
 set style histogram clustered gap 1
@@ -899,7 +937,8 @@ main() {
   compute_medians
   write_chart
   write_results
-  log "done in $((SECONDS - t0)) s: $BENCH_DIR/RESULTS.md"
+  write_json
+  log "done in $((SECONDS - t0)) s: $OUT_DIR/RESULTS.md, $OUT_DIR/results.json"
 }
 
 main
