@@ -6,7 +6,7 @@ import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.eventloop.EventLoops;
 import io.logstokengateway.limits.BoundedWorkers;
 import io.logstokengateway.registry.ClusterNode;
-import io.logstokengateway.registry.Registry;
+import io.logstokengateway.registry.CredentialResolver;
 import io.logstokengateway.registry.ResolvedCredential;
 import io.logstokengateway.registry.Revocation;
 import io.logstokengateway.registry.ServiceRecord;
@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class Authenticator {
 
-    private final Registry registry;
+    private final CredentialResolver resolver;
     private final ClusterNode node;
     private final TokenUsage usage;
     private final GuessThrottle throttle;
@@ -64,12 +64,12 @@ public class Authenticator {
     private final Counter acceptedFromRegistry;
     private final Counter refusedCount;
 
-    public Authenticator(Registry registry, ClusterNode node, TokenUsage usage, GuessThrottle throttle, Vertx vertx,
+    public Authenticator(CredentialResolver resolver, ClusterNode node, TokenUsage usage, GuessThrottle throttle, Vertx vertx,
                          MeterRegistry meters, GatewayConfig config) {
         this.node = node;
         this.throttle = throttle;
         GatewayConfig.AuthCache settings = config.auth();
-        this.registry = registry;
+        this.resolver = resolver;
         this.usage = usage;
         this.vertx = vertx;
         this.accepted = Caffeine.newBuilder().maximumSize(settings.cacheSize()).expireAfterWrite(settings.cacheTtl()).recordStats().build();
@@ -195,10 +195,10 @@ public class Authenticator {
 
     private Optional<ResolvedCredential> resolve(Credentials credentials) {
         if (credentials instanceof Credentials.Token token) {
-            return registry.resolveToken(token.value());
+            return resolver.resolveToken(token.value());
         }
         Credentials.Account account = (Credentials.Account) credentials;
-        return registry.resolveAccount(account.username(), account.password());
+        return resolver.resolveAccount(account.username(), account.password());
     }
 
     private static Caller toCaller(ResolvedCredential resolved) {

@@ -4,11 +4,12 @@ import io.logstokengateway.api.Access;
 import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.registry.OperationRecord;
-import io.logstokengateway.registry.Registry;
 import io.logstokengateway.registry.RegistryException;
 import io.logstokengateway.registry.RegistryUnavailableException;
 import io.logstokengateway.registry.ServiceRecord;
+import io.logstokengateway.registry.Services;
 import io.logstokengateway.registry.TokenView;
+import io.logstokengateway.registry.Tokens;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
@@ -35,7 +36,7 @@ import java.util.Optional;
 
 /**
  * The console's service pages: the operator's service picker, a service with its tokens, creating and deleting a
- * token. Every rule (names, lifetimes, limits, revocation) is the {@link Registry}'s, as for the token API; the
+ * token. Every rule (names, lifetimes, limits, revocation) is the registry's ({@link Services}, {@link Tokens}), as for the token API; the
  * console adds the session, the CSRF check and the audit line naming the actor.
  */
 @Path("/console/services")
@@ -45,14 +46,17 @@ public class ConsoleServiceResource {
 
     private static final Logger LOG = Logger.getLogger(ConsoleServiceResource.class);
 
-    private final Registry registry;
+    private final Services services;
+    private final Tokens tokens;
     private final ConsoleSessions sessions;
     private final ConsolePages pages;
     private final AuditLog audit;
     private final ConsoleViews.Urls urls;
 
-    public ConsoleServiceResource(Registry registry, ConsoleSessions sessions, ConsolePages pages, AuditLog audit, GatewayConfig config) {
-        this.registry = registry;
+    public ConsoleServiceResource(Services services, Tokens tokens, ConsoleSessions sessions, ConsolePages pages, AuditLog audit,
+                                  GatewayConfig config) {
+        this.services = services;
+        this.tokens = tokens;
         this.sessions = sessions;
         this.pages = pages;
         this.audit = audit;
@@ -67,7 +71,7 @@ public class ConsoleServiceResource {
         if (!session.caller().operator()) {
             return ConsoleWeb.seeOther("/console/services/" + session.caller().serviceName()).build();
         }
-        List<ServiceRecord> all = registry.services().stream().sorted(Comparator.comparing(ServiceRecord::serviceName)).toList();
+        List<ServiceRecord> all = services.services().stream().sorted(Comparator.comparing(ServiceRecord::serviceName)).toList();
         return ConsoleWeb.html(200, pages.services(session, all)).build();
     }
 
@@ -90,7 +94,7 @@ public class ConsoleServiceResource {
         String trimmedName = name == null ? null : name.strip();
         OperationRecord operation;
         try {
-            operation = registry.createToken(serviceName, trimmedName, null, endOfDay(expires));
+            operation = tokens.createToken(serviceName, trimmedName, null, endOfDay(expires));
         } catch (RegistryException refused) {
             int status = refused.reason() == RegistryException.Reason.CONFLICT ? 409 : 422;
             return ConsoleWeb.html(status, servicePage(session, service, refused.getMessage(), trimmedName, expires)).build();
@@ -123,7 +127,7 @@ public class ConsoleServiceResource {
         visible(session, serviceName);
         String name = existingToken(serviceName, tokenId).token().name();
         try {
-            registry.deleteToken(serviceName, tokenId);
+            tokens.deleteToken(serviceName, tokenId);
         } catch (RegistryException gone) {
             throw new ConsoleWeb.NotFound("This token does not exist (any more).");
         }
@@ -159,7 +163,7 @@ public class ConsoleServiceResource {
 
     private String servicePage(ConsoleSession session, ServiceRecord service, String error, String draftName, String draftExpires) {
         String serviceName = service.serviceName();
-        List<ConsoleViews.TokenRow> tokens = registry.tokenIds(serviceName).stream()
+        List<ConsoleViews.TokenRow> tokens = this.tokens.tokenIds(serviceName).stream()
                 .map(id -> readToken(serviceName, id))
                 .flatMap(Optional::stream)
                 .map(view -> ConsoleViews.TokenRow.of(view.token()))
@@ -178,7 +182,7 @@ public class ConsoleServiceResource {
 
     private Optional<TokenView> readToken(String serviceName, String tokenId) {
         try {
-            return Optional.of(registry.token(serviceName, tokenId));
+            return Optional.of(tokens.token(serviceName, tokenId));
         } catch (RegistryException deletedMeanwhile) {
             return Optional.empty();
         }
@@ -203,7 +207,7 @@ public class ConsoleServiceResource {
 
     /** The service, when this session may see it; otherwise answered exactly like a service that does not exist. */
     private ServiceRecord visible(ConsoleSession session, String serviceName) {
-        Optional<ServiceRecord> service = session.caller().maySee(serviceName) ? registry.service(serviceName) : Optional.empty();
+        Optional<ServiceRecord> service = session.caller().maySee(serviceName) ? services.service(serviceName) : Optional.empty();
         return service.orElseThrow(() -> new ConsoleWeb.NotFound("There is no service " + serviceName + " here."));
     }
 
