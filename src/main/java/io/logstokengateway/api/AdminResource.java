@@ -1,6 +1,7 @@
 package io.logstokengateway.api;
 
 import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.registry.Services;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
@@ -49,7 +50,7 @@ public class AdminResource {
     @Operation(summary = "Provision a service")
     @APIResponse(responseCode = "201", description = "The service, without its secrets")
     public RestResponse<AdminServiceView> create(ServiceRequest request) {
-        AdminServiceView created = AdminServiceView.of(services.createService(ApiException.requireBody(request).toSpec()));
+        AdminServiceView created = AdminServiceView.of(services.createService(StrictJsonReader.requireBody(request).toSpec()));
         audit.change("service.created", ApiCaller.OPERATOR.describe(), Map.of("service", created.serviceName()));
         return RestResponse.ResponseBuilder.<AdminServiceView>created(
                         UriBuilder.fromResource(AdminResource.class).path(created.serviceName()).build())
@@ -68,7 +69,7 @@ public class AdminResource {
     @Operation(summary = "Describe a service")
     public AdminServiceView get(@PathParam("serviceName") String serviceName) {
         return services.service(serviceName).map(AdminServiceView::of)
-                .orElseThrow(() -> ApiException.notFound("service " + serviceName + " does not exist"));
+                .orElseThrow(() -> GatewayError.notFound("service " + serviceName));
     }
 
     @PATCH
@@ -77,7 +78,7 @@ public class AdminResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change a service", description = "Absent fields are kept; every node forgets the service's cached credentials")
     public AdminServiceView update(@PathParam("serviceName") String serviceName, ServiceRequest request) {
-        AdminServiceView updated = AdminServiceView.of(services.updateService(serviceName, ApiException.requireBody(request).toSpec()));
+        AdminServiceView updated = AdminServiceView.of(services.updateService(serviceName, StrictJsonReader.requireBody(request).toSpec()));
         audit.change("service.changed", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
         return updated;
     }

@@ -1,7 +1,8 @@
 package io.logstokengateway.api;
 
-import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.registry.OperationRecord;
 import io.logstokengateway.registry.Operations;
 import io.logstokengateway.registry.ServiceRecord;
@@ -18,10 +19,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Create a token", description = "Answers an Operation; poll it until SUCCESS, then read its tokenId")
     public OperationView createToken(@PathParam("serviceName") String serviceName, CreateTokenRequest request) {
-        CreateTokenRequest body = ApiException.requireBody(request);
+        CreateTokenRequest body = StrictJsonReader.requireBody(request);
         OperationRecord operation = tokens.createToken(serviceName, body.name(), body.clusterId(),
                 IsoTimes.parseOptional("expiresAt", body.expiresAt()));
         audit.change("token.created", caller.get().describe(), Map.of("service", serviceName, "tokenId", operation.tokenId()));
@@ -151,14 +152,14 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change the account password", description = "Every node forgets the old password at once")
     public OperationView changePassword(@PathParam("serviceName") String serviceName, ChangePasswordRequest request) {
-        OperationRecord operation = services.changePassword(serviceName, ApiException.requireBody(request).password());
+        OperationRecord operation = services.changePassword(serviceName, StrictJsonReader.requireBody(request).password());
         audit.change("service.password-changed", caller.get().describe(), Map.of("service", serviceName));
         return OperationView.of(operation);
     }
 
     private ServiceRecord existing(String serviceName) {
         return services.service(serviceName)
-                .orElseThrow(() -> ApiException.notFound("service " + serviceName + " does not exist"));
+                .orElseThrow(() -> GatewayError.notFound("service " + serviceName));
     }
 
     private static void addIfSet(List<PublicUrl> urls, Optional<String> address, PublicUrl.Type type) {

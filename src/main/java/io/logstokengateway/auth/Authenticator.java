@@ -3,6 +3,7 @@ package io.logstokengateway.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.eventloop.EventLoops;
 import io.logstokengateway.limits.BoundedWorkers;
 import io.logstokengateway.registry.ClusterNode;
@@ -232,13 +233,13 @@ public class Authenticator {
      * Refusal, always answered the same whatever the reason (no oracle). It names the username presented with
      * account credentials, for the audit trail; {@code null} for tokens and malformed headers.
      */
-    public static final class Unauthenticated extends RuntimeException {
+    public static final class Unauthenticated extends GatewayError {
         static final Unauthenticated INSTANCE = new Unauthenticated(null);
 
         private final String username;
 
         private Unauthenticated(String username) {
-            super("Authentication required", null, false, false);
+            super(Kind.UNAUTHENTICATED, "Authentication required");
             this.username = username;
         }
 
@@ -247,15 +248,23 @@ public class Authenticator {
         }
     }
 
-    /** Account credentials refused without a check: too many failed checks from this client or for this username. */
-    public static final class Throttled extends RuntimeException {
+    /**
+     * Credentials refused without a check: too many failed checks from this client or for this username (see
+     * {@link GuessThrottle}). {@code username} is the one presented, for the audit trail; {@code null} for a key.
+     */
+    public static final class Throttled extends GatewayError {
         private final String username;
         private final Duration wait;
 
-        Throttled(String username, Duration wait) {
-            super("Too many failed authentication attempts", null, false, false);
+        public Throttled(String username, Duration wait) {
+            super(Kind.LIMITED, "Too many failed authentication attempts: try again in " + GuessThrottle.retryAfterSeconds(wait) + " seconds");
             this.username = username;
             this.wait = wait;
+        }
+
+        @Override
+        public Optional<Long> retryAfterSeconds() {
+            return Optional.of(GuessThrottle.retryAfterSeconds(wait));
         }
 
         public String username() {

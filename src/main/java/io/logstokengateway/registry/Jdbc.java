@@ -2,6 +2,7 @@ package io.logstokengateway.registry;
 
 import io.agroal.api.AgroalDataSource;
 import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.error.GatewayError;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,8 +62,8 @@ public class Jdbc {
             if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
                 LOG.warnf("The registry database refused a value from a request (SQLState %s): answered as the client's mistake", state);
                 throw state.startsWith("22")
-                        ? RegistryException.badRequest("A value does not fit the registry (too long or malformed)")
-                        : new RegistryException(RegistryException.Reason.CONFLICT, "This conflicts with the registry's current state; read it again");
+                        ? GatewayError.invalid("A value does not fit the registry (too long or malformed)")
+                        : GatewayError.conflict("This conflicts with the registry's current state; read it again");
             }
             throw e;
         }

@@ -1,5 +1,7 @@
 package io.logstokengateway.registry;
 
+import io.logstokengateway.error.GatewayError;
+
 import java.util.regex.Pattern;
 
 /**
@@ -22,21 +24,21 @@ public final class Names {
     /** A name given for something new: refused unless it has the shape. */
     static void requireName(String field, String value) {
         if (!isName(value)) {
-            throw RegistryException.badRequest(field + " is required: 1 to 64 letters, digits, '.', '_' or '-'");
+            throw GatewayError.invalid(field + " is required: 1 to 64 letters, digits, '.', '_' or '-'");
         }
     }
 
     /** A service name no service can have does not exist. */
     static void requireExistingName(String serviceName) {
         if (!isName(serviceName)) {
-            throw RegistryException.notFound("service " + serviceName);
+            throw GatewayError.notFound("service " + serviceName);
         }
     }
 
     /** Ids are UUIDs: anything else does not exist. */
     static void requireExistingId(String what, String id) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw RegistryException.notFound(what + " " + id);
+            throw GatewayError.notFound(what + " " + id);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.logstokengateway.registry;
 
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.registry.OperationRecord.OperationState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -43,7 +44,7 @@ public class Operations {
         Names.requireExistingId("operation", operationId);
         Names.requireExistingName(serviceName);
         return jdbc.inTransaction(c -> OperationStore.byId(c, serviceName, operationId))
-                .orElseThrow(() -> RegistryException.notFound("operation " + operationId));
+                .orElseThrow(() -> GatewayError.notFound("operation " + operationId));
     }
 
     /** Records an operation in the caller's transaction. */

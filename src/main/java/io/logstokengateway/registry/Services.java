@@ -2,6 +2,7 @@ package io.logstokengateway.registry;
 
 import io.logstokengateway.crypto.PasswordHasher;
 import io.logstokengateway.crypto.SecretBox;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.registry.OperationRecord.OperationState;
 import io.logstokengateway.registry.ServiceRecord.ServiceState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +50,7 @@ public class Services {
         Names.requireName("serviceName", spec.serviceName());
         Names.requireName("username", spec.username());
         if (spec.username().equalsIgnoreCase("token")) {
-            throw RegistryException.badRequest("username cannot be 'token'");
+            throw GatewayError.invalid("username cannot be 'token'");
         }
         Instant now = Jdbc.now();
         ServiceRecord service = apply(new ServiceRecord(spec.serviceName(), spec.username(), null, ServiceState.ENABLED, null,
@@ -57,10 +58,10 @@ public class Services {
                 null, null, null, now, now), spec, now);
         return jdbc.writingClientInput(c -> {
             if (ServiceStore.byName(c, spec.serviceName()).isPresent()) {
-                throw new RegistryException(RegistryException.Reason.CONFLICT, "service " + spec.serviceName() + " already exists");
+                throw GatewayError.conflict("service " + spec.serviceName() + " already exists");
             }
             if (ServiceStore.byUsername(c, spec.username()).isPresent()) {
-                throw new RegistryException(RegistryException.Reason.CONFLICT, "username " + spec.username() + " is already taken");
+                throw GatewayError.conflict("username " + spec.username() + " is already taken");
             }
             ServiceStore.insert(c, service);
             return service;
@@ -69,7 +70,7 @@ public class Services {
 
     public ServiceRecord updateService(String serviceName, ServiceSpec patch) {
         if (patch.serviceName() != null && !patch.serviceName().equals(serviceName) || patch.username() != null) {
-            throw RegistryException.badRequest("serviceName and username cannot be changed");
+            throw GatewayError.invalid("serviceName and username cannot be changed");
         }
         Names.requireExistingName(serviceName);
         Instant now = Jdbc.now();
@@ -119,7 +120,7 @@ public class Services {
 
     /** The service, read in the caller's transaction, or NOT_FOUND. */
     static ServiceRecord existing(Connection c, String serviceName) throws SQLException {
-        return ServiceStore.byName(c, serviceName).orElseThrow(() -> RegistryException.notFound("service " + serviceName));
+        return ServiceStore.byName(c, serviceName).orElseThrow(() -> GatewayError.notFound("service " + serviceName));
     }
 
     private <T> T revokingService(String serviceName, Jdbc.Work<T> work) {
@@ -142,7 +143,7 @@ public class Services {
         }
         if (spec.displayName() != null
                 && (spec.displayName().isBlank() || !Text.isPrintable(spec.displayName()) || spec.displayName().length() > MAX_NAME)) {
-            throw RegistryException.badRequest("displayName must be 1 to " + MAX_NAME + " printable characters"
+            throw GatewayError.invalid("displayName must be 1 to " + MAX_NAME + " printable characters"
                     + " (no control, format or line-separator characters; a character beyond U+FFFF, such as most emoji, counts as two)");
         }
         requireUpstreamUsername("elasticsearch.username", spec.elasticsearchUsername());
@@ -168,16 +169,16 @@ public class Services {
 
     private static void requirePassword(String password) {
         if (password == null || !PASSWORD.matcher(password).matches()) {
-            throw RegistryException.badRequest("password must be 12 to 256 printable characters");
+            throw GatewayError.invalid("password must be 12 to 256 printable characters");
         }
     }
 
     private static void requirePatterns(String field, List<String> patterns) {
         if (patterns != null && (patterns.isEmpty() || !patterns.stream().allMatch(p -> p != null && INDEX_PATTERN.matcher(p).matches()))) {
-            throw RegistryException.badRequest(field + " must be a non-empty list of index names or patterns");
+            throw GatewayError.invalid(field + " must be a non-empty list of index names or patterns");
         }
         if (patterns != null && String.join(",", patterns).length() > MAX_PATTERNS) {
-            throw RegistryException.badRequest(field + " may hold at most " + MAX_PATTERNS + " characters in all");
+            throw GatewayError.invalid(field + " may hold at most " + MAX_PATTERNS + " characters in all");
         }
     }
 
@@ -185,7 +186,7 @@ public class Services {
     private static void requireUpstreamUsername(String field, String username) {
         if (username != null && (username.isEmpty() || !Text.isPrintable(username) || username.indexOf(':') >= 0
                 || username.length() > MAX_UPSTREAM_USERNAME)) {
-            throw RegistryException.badRequest(field + " must be 1 to " + MAX_UPSTREAM_USERNAME + " printable characters without ':'");
+            throw GatewayError.invalid(field + " must be 1 to " + MAX_UPSTREAM_USERNAME + " printable characters without ':'");
         }
     }
 
@@ -193,7 +194,7 @@ public class Services {
     private static void requireUpstreamSecret(String field, String secret) {
         if (secret != null && (secret.isEmpty() || secret.chars().anyMatch(Character::isISOControl)
                 || secret.getBytes(StandardCharsets.UTF_8).length > MAX_UPSTREAM_SECRET_BYTES)) {
-            throw RegistryException.badRequest(field + " must be 1 to " + MAX_UPSTREAM_SECRET_BYTES + " bytes without control characters");
+            throw GatewayError.invalid(field + " must be 1 to " + MAX_UPSTREAM_SECRET_BYTES + " bytes without control characters");
         }
     }
 

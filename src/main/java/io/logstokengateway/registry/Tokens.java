@@ -4,6 +4,7 @@ import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.crypto.SecretBox;
 import io.logstokengateway.crypto.TokenHasher;
 import io.logstokengateway.crypto.TokenValues;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.registry.OperationRecord.OperationState;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -48,22 +49,22 @@ public class Tokens {
     public OperationRecord createToken(String serviceName, String name, String clusterId, Instant expiresAt) {
         Names.requireExistingName(serviceName);
         if (name == null || name.isBlank() || !Text.isPrintable(name) || name.length() > MAX_NAME) {
-            throw RegistryException.badRequest("name is required: 1 to " + MAX_NAME + " printable characters"
+            throw GatewayError.invalid("name is required: 1 to " + MAX_NAME + " printable characters"
                     + " (no control, format or line-separator characters; a character beyond U+FFFF, such as most emoji, counts as two)");
         }
         if (clusterId != null && !Names.isName(clusterId)) {
-            throw RegistryException.badRequest("clusterId is not a valid identifier");
+            throw GatewayError.invalid("clusterId is not a valid identifier");
         }
         Instant now = Jdbc.now();
         if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw RegistryException.badRequest("expiresAt must be in the future");
+            throw GatewayError.invalid("expiresAt must be in the future");
         }
         if (maxTtl.isPresent()) {
             Instant latest = now.plus(maxTtl.get());
             if (expiresAt == null) {
                 expiresAt = latest;
             } else if (expiresAt.isAfter(latest)) {
-                throw RegistryException.badRequest("expiresAt is beyond the longest token lifetime allowed here (" + maxTtl.get() + ")");
+                throw GatewayError.invalid("expiresAt is beyond the longest token lifetime allowed here (" + maxTtl.get() + ")");
             }
         }
         String tokenId = UUID.randomUUID().toString();
@@ -71,9 +72,9 @@ public class Tokens {
         TokenRecord token = new TokenRecord(tokenId, serviceName, name, clusterId, tokenHasher.lookupHash(value),
                 secretBox.encrypt(value, "token:" + tokenId), now, now, expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS), null);
         return jdbc.writingClientInput(c -> {
-            ServiceStore.lock(c, serviceName).orElseThrow(() -> RegistryException.notFound("service " + serviceName));
+            ServiceStore.lock(c, serviceName).orElseThrow(() -> GatewayError.notFound("service " + serviceName));
             if (TokenStore.countOfService(c, serviceName) >= maxTokensPerService) {
-                throw new RegistryException(RegistryException.Reason.CONFLICT, "service " + serviceName + " already has "
+                throw GatewayError.conflict("service " + serviceName + " already has "
                         + maxTokensPerService + " tokens, the most allowed: delete unused ones first");
             }
             TokenStore.insert(c, token);
@@ -94,7 +95,7 @@ public class Tokens {
         Names.requireExistingId("token", tokenId);
         Names.requireExistingName(serviceName);
         TokenRecord token = jdbc.inTransaction(c -> TokenStore.byId(c, serviceName, tokenId))
-                .orElseThrow(() -> RegistryException.notFound("token " + tokenId));
+                .orElseThrow(() -> GatewayError.notFound("token " + tokenId));
         return new TokenView(token, secretBox.decrypt(token.valueSealed(), "token:" + token.tokenId()));
     }
 
@@ -106,7 +107,7 @@ public class Tokens {
         Revocation[] revocation = new Revocation[1];
         OperationRecord operation = jdbc.inTransaction(c -> {
             if (!TokenStore.delete(c, serviceName, tokenId)) {
-                throw RegistryException.notFound("token " + tokenId);
+                throw GatewayError.notFound("token " + tokenId);
             }
             revocation[0] = operations.revoke(c, Revocation.Kind.TOKEN, serviceName, tokenId, now);
             return operations.record(c, serviceName, tokenId, "deleteToken", OperationState.RUNNING, revocation[0].revocationId(), now);

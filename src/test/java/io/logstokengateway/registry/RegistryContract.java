@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.crypto.SecretBox;
+import io.logstokengateway.error.GatewayError;
+import io.logstokengateway.error.GatewayError.Kind;
 import io.logstokengateway.registry.OperationRecord.OperationState;
-import io.logstokengateway.registry.RegistryException.Reason;
 import io.logstokengateway.registry.ServiceRecord.ServiceState;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -122,7 +123,7 @@ public abstract class RegistryContract {
     @Test
     void creatingAnExistingServiceIsAConflict() {
         ServiceRecord existing = newService();
-        assertRefused(Reason.CONFLICT, () -> services.createService(spec(existing.serviceName(), "other-" + unique())));
+        assertRefused(Kind.CONFLICT, () -> services.createService(spec(existing.serviceName(), "other-" + unique())));
         assertEquals(existing, services.service(existing.serviceName()).orElseThrow());
     }
 
@@ -130,7 +131,7 @@ public abstract class RegistryContract {
     void reusingAnotherServicesUsernameIsAConflict() {
         ServiceRecord existing = newService();
         String name = "svc-" + unique();
-        assertRefused(Reason.CONFLICT, () -> services.createService(spec(name, existing.username())));
+        assertRefused(Kind.CONFLICT, () -> services.createService(spec(name, existing.username())));
         assertTrue(services.service(name).isEmpty(), "nothing is stored for a refused service");
     }
 
@@ -140,7 +141,7 @@ public abstract class RegistryContract {
                 "quote'name", "é-accent", "x".repeat(65)));
         invalid.add(null);
         for (String name : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> services.createService(spec(name, "user-" + unique())));
+            assertRefused(Kind.INVALID, () -> services.createService(spec(name, "user-" + unique())));
         }
         assertTrue(services.services().stream().noneMatch(s -> s.serviceName().contains(" ")));
     }
@@ -150,14 +151,14 @@ public abstract class RegistryContract {
         List<String> invalid = new ArrayList<>(List.of("", "_underscore-first", "has:colon", "has space", "x".repeat(65)));
         invalid.add(null);
         for (String username : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> services.createService(spec("svc-" + unique(), username)));
+            assertRefused(Kind.INVALID, () -> services.createService(spec("svc-" + unique(), username)));
         }
     }
 
     @Test
     void usernameTokenIsRefusedInAnyCase() {
         for (String username : List.of("token", "Token", "TOKEN")) {
-            assertRefused(Reason.BAD_REQUEST, () -> services.createService(spec("svc-" + unique(), username)));
+            assertRefused(Kind.INVALID, () -> services.createService(spec("svc-" + unique(), username)));
         }
     }
 
@@ -173,7 +174,7 @@ public abstract class RegistryContract {
     @Test
     void shortPasswordIsABadRequest() {
         String name = "svc-" + unique();
-        assertRefused(Reason.BAD_REQUEST, () -> services.createService(new ServiceSpec(name, "user-" + unique(), "short-11ch",
+        assertRefused(Kind.INVALID, () -> services.createService(new ServiceSpec(name, "user-" + unique(), "short-11ch",
                 null, null, null, null, null, null, null, null, null)));
         assertTrue(services.service(name).isEmpty());
     }
@@ -186,9 +187,9 @@ public abstract class RegistryContract {
         withNull.add(null);
         invalid.add(withNull);
         for (List<String> patterns : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> services.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
+            assertRefused(Kind.INVALID, () -> services.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
                     null, null, null, null, null, patterns, null, null, null, null)));
-            assertRefused(Reason.BAD_REQUEST, () -> services.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
+            assertRefused(Kind.INVALID, () -> services.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
                     null, null, null, null, null, null, patterns, null, null, null)));
         }
     }
@@ -228,9 +229,9 @@ public abstract class RegistryContract {
     @Test
     void updateCannotRenameTheServiceOrItsUsername() {
         ServiceRecord created = newService();
-        assertRefused(Reason.BAD_REQUEST, () -> services.updateService(created.serviceName(),
+        assertRefused(Kind.INVALID, () -> services.updateService(created.serviceName(),
                 spec(created.serviceName() + "-renamed", null)));
-        assertRefused(Reason.BAD_REQUEST, () -> services.updateService(created.serviceName(),
+        assertRefused(Kind.INVALID, () -> services.updateService(created.serviceName(),
                 spec(null, created.username() + "-renamed")));
         assertEquals(created, services.service(created.serviceName()).orElseThrow());
     }
@@ -238,7 +239,7 @@ public abstract class RegistryContract {
     @Test
     void updateValidatesPatterns() {
         ServiceRecord created = newService();
-        assertRefused(Reason.BAD_REQUEST, () -> services.updateService(created.serviceName(),
+        assertRefused(Kind.INVALID, () -> services.updateService(created.serviceName(),
                 new ServiceSpec(null, null, null, null, null, null, null, List.of("a,b"), null, null, null, null)));
         assertEquals(created.readPatterns(), services.service(created.serviceName()).orElseThrow().readPatterns());
     }
@@ -246,8 +247,8 @@ public abstract class RegistryContract {
     @Test
     void updatingOrDeletingAnUnknownServiceIsNotFound() {
         String name = "missing-" + unique();
-        assertRefused(Reason.NOT_FOUND, () -> services.updateService(name, spec(null, null)));
-        assertRefused(Reason.NOT_FOUND, () -> services.deleteService(name));
+        assertRefused(Kind.NOT_FOUND, () -> services.updateService(name, spec(null, null)));
+        assertRefused(Kind.NOT_FOUND, () -> services.deleteService(name));
     }
 
     @Test
@@ -338,8 +339,8 @@ public abstract class RegistryContract {
         ServiceRecord other = newService();
         String tokenId = newToken(owner);
 
-        assertRefused(Reason.NOT_FOUND, () -> tokens.token(other.serviceName(), tokenId));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.deleteToken(other.serviceName(), tokenId));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.token(other.serviceName(), tokenId));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.deleteToken(other.serviceName(), tokenId));
         assertTrue(credentials.resolveToken(valueOf(owner.serviceName(), tokenId)).isPresent(), "still valid for its owner");
         assertFalse(tokens.tokenIds(other.serviceName()).contains(tokenId));
     }
@@ -347,11 +348,11 @@ public abstract class RegistryContract {
     @Test
     void tokenOperationsOnAnUnknownServiceAreNotFound() {
         String name = "missing-" + unique();
-        assertRefused(Reason.NOT_FOUND, () -> tokens.createToken(name, "t", null, null));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.tokenIds(name));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.token(name, UUID.randomUUID().toString()));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.deleteToken(name, UUID.randomUUID().toString()));
-        assertRefused(Reason.NOT_FOUND, () -> operations.operationIds(name));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.createToken(name, "t", null, null));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.tokenIds(name));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.token(name, UUID.randomUUID().toString()));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.deleteToken(name, UUID.randomUUID().toString()));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operationIds(name));
     }
 
     @Test
@@ -360,7 +361,7 @@ public abstract class RegistryContract {
         List<String> invalid = new ArrayList<>(List.of("", "   ", "x".repeat(129), "line\nbreak", "tab\there", "nul\0"));
         invalid.add(null);
         for (String name : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> tokens.createToken(service.serviceName(), name, null, null));
+            assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), name, null, null));
         }
         assertEquals(List.of(), tokens.tokenIds(service.serviceName()));
     }
@@ -380,8 +381,8 @@ public abstract class RegistryContract {
         List<String> invalid = List.of("invoice\u202Egpj.exe", "two\u2028lines", "two\u2029paragraphs", "next\u0085line",
                 "zero\u200Bwidth", "bom\uFEFF", "private\uE000", "half\uD83D", "esc\u001B[0m");
         for (String name : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> tokens.createToken(service.serviceName(), name, null, null));
-            assertRefused(Reason.BAD_REQUEST, () -> services.updateService(service.serviceName(), displayName(name)));
+            assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), name, null, null));
+            assertRefused(Kind.INVALID, () -> services.updateService(service.serviceName(), displayName(name)));
         }
         assertEquals(List.of(), tokens.tokenIds(service.serviceName()));
     }
@@ -390,8 +391,8 @@ public abstract class RegistryContract {
     void aNameIsMeasuredAsTheColumnMeasuresIt() {
         ServiceRecord service = newService();
         String emoji = "\uD83D\uDE00"; // one character, two UTF-16 code units: H2 counts it as two
-        assertRefused(Reason.BAD_REQUEST, () -> tokens.createToken(service.serviceName(), emoji.repeat(128), null, null));
-        assertRefused(Reason.BAD_REQUEST, () -> services.updateService(service.serviceName(), displayName(emoji.repeat(128))));
+        assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), emoji.repeat(128), null, null));
+        assertRefused(Kind.INVALID, () -> services.updateService(service.serviceName(), displayName(emoji.repeat(128))));
         String tokenId = tokens.createToken(service.serviceName(), emoji.repeat(64), null, null).tokenId();
         assertEquals(emoji.repeat(64), tokens.token(service.serviceName(), tokenId).token().name());
         assertEquals(emoji.repeat(64), services.updateService(service.serviceName(), displayName(emoji.repeat(64))).displayName());
@@ -409,7 +410,7 @@ public abstract class RegistryContract {
                 upstream(null, null, "t".repeat(513), null),
                 upstream(null, null, null, "g".repeat(513)));
         for (ServiceSpec spec : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> services.updateService(service.serviceName(), spec));
+            assertRefused(Kind.INVALID, () -> services.updateService(service.serviceName(), spec));
         }
         ServiceRecord longest = services.updateService(service.serviceName(), upstream("u".repeat(256), "\u00e9".repeat(256), "t".repeat(512), "g".repeat(512)));
         assertEquals("u".repeat(256), longest.elasticsearchUsername());
@@ -417,7 +418,7 @@ public abstract class RegistryContract {
         for (int i = 0; i < 20; i++) {
             tooMany.add((char) ('a' + i) + "x".repeat(250));
         }
-        assertRefused(Reason.BAD_REQUEST, () -> services.updateService(service.serviceName(),
+        assertRefused(Kind.INVALID, () -> services.updateService(service.serviceName(),
                 new ServiceSpec(null, null, null, null, null, null, null, tooMany, null, null, null, null)));
     }
 
@@ -426,11 +427,11 @@ public abstract class RegistryContract {
         ServiceRecord service = newService();
         String nul = "ldp-\u0000";
         assertTrue(services.service(nul).isEmpty());
-        assertRefused(Reason.NOT_FOUND, () -> tokens.tokenIds(nul));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.createToken(nul, "t", null, null));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.token(service.serviceName(), "\u0000"));
-        assertRefused(Reason.NOT_FOUND, () -> operations.operation(service.serviceName(), "not-an-id"));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.deleteToken(service.serviceName(), "../x"));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.tokenIds(nul));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.createToken(nul, "t", null, null));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.token(service.serviceName(), "\u0000"));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operation(service.serviceName(), "not-an-id"));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.deleteToken(service.serviceName(), "../x"));
         assertTrue(credentials.resolveAccount("logs-\u0000", PASSWORD).isEmpty());
     }
 
@@ -447,14 +448,14 @@ public abstract class RegistryContract {
     void invalidClusterIdIsABadRequest() {
         ServiceRecord service = newService();
         for (String clusterId : List.of("", "has space", "x".repeat(65))) {
-            assertRefused(Reason.BAD_REQUEST, () -> tokens.createToken(service.serviceName(), "t", clusterId, null));
+            assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), "t", clusterId, null));
         }
     }
 
     @Test
     void expiryInThePastIsABadRequest() {
         ServiceRecord service = newService();
-        assertRefused(Reason.BAD_REQUEST, () -> tokens.createToken(service.serviceName(), "t", null, Instant.now().minusSeconds(1)));
+        assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), "t", null, Instant.now().minusSeconds(1)));
     }
 
     // ---- resolving credentials ------------------------------------------------------------------------------
@@ -554,9 +555,9 @@ public abstract class RegistryContract {
         assertNotNull(deletion.revocationId());
 
         assertTrue(credentials.resolveToken(value).isEmpty());
-        assertRefused(Reason.NOT_FOUND, () -> tokens.token(service.serviceName(), tokenId));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.token(service.serviceName(), tokenId));
         assertFalse(tokens.tokenIds(service.serviceName()).contains(tokenId));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.deleteToken(service.serviceName(), tokenId));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.deleteToken(service.serviceName(), tokenId));
     }
 
     @Test
@@ -571,8 +572,8 @@ public abstract class RegistryContract {
         assertSameOperation(created, operations.operation(service.serviceName(), created.operationId()));
         assertSameOperation(deleted, operations.operation(service.serviceName(), deleted.operationId()));
         assertSameOperation(password, operations.operation(service.serviceName(), password.operationId()));
-        assertRefused(Reason.NOT_FOUND, () -> operations.operation(newService().serviceName(), created.operationId()));
-        assertRefused(Reason.NOT_FOUND, () -> operations.operation(service.serviceName(), UUID.randomUUID().toString()));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operation(newService().serviceName(), created.operationId()));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operation(service.serviceName(), UUID.randomUUID().toString()));
     }
 
     @Test
@@ -599,10 +600,10 @@ public abstract class RegistryContract {
     @Test
     void changePasswordValidatesThePasswordAndTheService() {
         ServiceRecord service = newService();
-        assertRefused(Reason.BAD_REQUEST, () -> services.changePassword(service.serviceName(), "too-short"));
-        assertRefused(Reason.BAD_REQUEST, () -> services.changePassword(service.serviceName(), null));
-        assertRefused(Reason.BAD_REQUEST, () -> services.changePassword(service.serviceName(), "control\nchar-password"));
-        assertRefused(Reason.NOT_FOUND, () -> services.changePassword("missing-" + unique(), "brand-new-password-1"));
+        assertRefused(Kind.INVALID, () -> services.changePassword(service.serviceName(), "too-short"));
+        assertRefused(Kind.INVALID, () -> services.changePassword(service.serviceName(), null));
+        assertRefused(Kind.INVALID, () -> services.changePassword(service.serviceName(), "control\nchar-password"));
+        assertRefused(Kind.NOT_FOUND, () -> services.changePassword("missing-" + unique(), "brand-new-password-1"));
         assertTrue(credentials.resolveAccount(service.username(), PASSWORD).isPresent(), "unchanged");
     }
 
@@ -623,8 +624,8 @@ public abstract class RegistryContract {
         assertTrue(credentials.resolveToken(secondValue).isEmpty());
         assertEquals(0, count("SELECT COUNT(*) FROM token WHERE service_name = ?", service.serviceName()));
         assertEquals(0, count("SELECT COUNT(*) FROM operation WHERE service_name = ?", service.serviceName()));
-        assertRefused(Reason.NOT_FOUND, () -> operations.operationIds(service.serviceName()));
-        assertRefused(Reason.NOT_FOUND, () -> tokens.tokenIds(service.serviceName()));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operationIds(service.serviceName()));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.tokenIds(service.serviceName()));
         assertTrue(credentials.resolveToken(survivorValue).isPresent(), "other services keep their tokens");
         assertEquals(1, count("SELECT COUNT(*) FROM operation WHERE service_name = ?", survivor.serviceName()));
     }
@@ -828,9 +829,9 @@ public abstract class RegistryContract {
         return new ServiceSpec(null, null, null, null, state, null, null, null, null, null, null, null);
     }
 
-    static void assertRefused(Reason reason, Executable call) {
-        RegistryException refused = assertThrows(RegistryException.class, call);
-        assertEquals(reason, refused.reason(), refused.getMessage());
+    static void assertRefused(Kind kind, Executable call) {
+        GatewayError refused = assertThrows(GatewayError.class, call);
+        assertEquals(kind, refused.kind(), refused.getMessage());
     }
 
     /** Same operation as the client sees it (the revocation id has its own test). */
