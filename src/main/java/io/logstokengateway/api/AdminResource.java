@@ -1,7 +1,8 @@
 package io.logstokengateway.api;
 
 import io.logstokengateway.audit.AuditLog;
-import io.logstokengateway.registry.Registry;
+import io.logstokengateway.error.GatewayError;
+import io.logstokengateway.registry.Services;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -25,7 +26,7 @@ import java.util.Map;
 
 /**
  * The operator's provisioning API: create, inspect, change and delete services. Only the operator key is accepted
- * (a service's account gets 403), as {@link Access} declares. Blocking, like {@link TokenResource}; every rule lives in the {@link Registry}.
+ * (a service's account gets 403), as {@link Access} declares. Blocking, like {@link TokenResource}; every rule lives in {@link Services}.
  */
 @Path("/admin/services")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,11 +36,11 @@ import java.util.Map;
 @Access(Access.Who.OPERATOR)
 public class AdminResource {
 
-    private final Registry registry;
+    private final Services services;
     private final AuditLog audit;
 
-    public AdminResource(Registry registry, AuditLog audit) {
-        this.registry = registry;
+    public AdminResource(Services services, AuditLog audit) {
+        this.services = services;
         this.audit = audit;
     }
 
@@ -49,7 +50,7 @@ public class AdminResource {
     @Operation(summary = "Provision a service")
     @APIResponse(responseCode = "201", description = "The service, without its secrets")
     public RestResponse<AdminServiceView> create(ServiceRequest request) {
-        AdminServiceView created = AdminServiceView.of(registry.createService(ApiException.requireBody(request).toSpec()));
+        AdminServiceView created = AdminServiceView.of(services.createService(StrictJsonReader.requireBody(request).toSpec()));
         audit.change("service.created", ApiCaller.OPERATOR.describe(), Map.of("service", created.serviceName()));
         return RestResponse.ResponseBuilder.<AdminServiceView>created(
                         UriBuilder.fromResource(AdminResource.class).path(created.serviceName()).build())
@@ -60,15 +61,15 @@ public class AdminResource {
     @GET
     @Operation(summary = "List the services")
     public List<AdminServiceView> list() {
-        return registry.services().stream().map(AdminServiceView::of).toList();
+        return services.services().stream().map(AdminServiceView::of).toList();
     }
 
     @GET
     @Path("/{serviceName}")
     @Operation(summary = "Describe a service")
     public AdminServiceView get(@PathParam("serviceName") String serviceName) {
-        return registry.service(serviceName).map(AdminServiceView::of)
-                .orElseThrow(() -> ApiException.notFound("service " + serviceName + " does not exist"));
+        return services.service(serviceName).map(AdminServiceView::of)
+                .orElseThrow(() -> GatewayError.notFound("service " + serviceName));
     }
 
     @PATCH
@@ -77,7 +78,7 @@ public class AdminResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change a service", description = "Absent fields are kept; every node forgets the service's cached credentials")
     public AdminServiceView update(@PathParam("serviceName") String serviceName, ServiceRequest request) {
-        AdminServiceView updated = AdminServiceView.of(registry.updateService(serviceName, ApiException.requireBody(request).toSpec()));
+        AdminServiceView updated = AdminServiceView.of(services.updateService(serviceName, StrictJsonReader.requireBody(request).toSpec()));
         audit.change("service.changed", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
         return updated;
     }
@@ -87,7 +88,7 @@ public class AdminResource {
     @Operation(summary = "Delete a service", description = "Revokes all its tokens")
     @APIResponse(responseCode = "204", description = "Deleted")
     public void delete(@PathParam("serviceName") String serviceName) {
-        registry.deleteService(serviceName);
+        services.deleteService(serviceName);
         audit.change("service.deleted", ApiCaller.OPERATOR.describe(), Map.of("service", serviceName));
     }
 }

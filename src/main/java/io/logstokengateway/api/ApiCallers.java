@@ -6,7 +6,7 @@ import io.logstokengateway.auth.Caller;
 import io.logstokengateway.auth.Credentials;
 import io.logstokengateway.auth.GuessThrottle;
 import io.logstokengateway.config.GatewayConfig;
-import io.logstokengateway.limits.LimitExceeded;
+import io.logstokengateway.error.GatewayError;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -49,8 +49,9 @@ public class ApiCallers {
     }
 
     /**
-     * The caller, or a 401 (no or bad credentials) or a 429 (too many failed checks from this client or for this
-     * username: nothing was checked). {@code listener} and {@code client} (its address) name the attempt.
+     * The caller, or a {@link GatewayError}: 401 (no or bad credentials), 429 (too many failed checks from this client
+     * or for this username: nothing was checked), or the limit reached while checking (a full password-check pool).
+     * {@code listener} and {@code client} (its address) name the attempt.
      */
     public ApiCaller authenticate(String authorization, String listener, String client) {
         if (authorization == null || authorization.isBlank()) {
@@ -69,8 +70,6 @@ public class ApiCallers {
             throw failed(listener, client, refused.username());
         } catch (Authenticator.Throttled throttled) {
             throw throttled(listener, client, throttled.username(), throttled.retryAfter());
-        } catch (LimitExceeded reached) {
-            throw ApiException.limitReached(reached);
         }
         return ApiCaller.account(caller.serviceName());
     }
@@ -79,7 +78,7 @@ public class ApiCallers {
     public ApiCaller requireOperator(String authorization, String client) {
         ApiCaller caller = authenticate(authorization, MANAGEMENT, client);
         if (!caller.operator()) {
-            throw ApiException.forbidden("The admin API requires the operator key");
+            throw GatewayError.forbidden("The admin API requires the operator key");
         }
         return caller;
     }
@@ -91,7 +90,7 @@ public class ApiCallers {
     public ApiCaller requireService(String authorization, String client, String serviceName) {
         ApiCaller caller = authenticate(authorization, MANAGEMENT, client);
         if (!caller.maySee(serviceName)) {
-            throw ApiException.notFound("service " + serviceName + " does not exist");
+            throw GatewayError.notFound("service " + serviceName);
         }
         return caller;
     }
@@ -108,17 +107,22 @@ public class ApiCallers {
         throw failed(listener, client, null);
     }
 
-    private ApiException failed(String listener, String client, String username) {
-        audit.clientEvent("auth.failed", client, AuditLog.attempt(listener, client, username));
-        return ApiException.unauthorized();
+    /** Always the same words whatever went wrong, so the answer is no oracle for guessing credentials. */
+    static GatewayError unauthenticated() {
+        return new GatewayError(GatewayError.Kind.UNAUTHENTICATED,
+                "Authentication required: the service's account credentials (Basic) or the operator key (Bearer)");
     }
 
-    private ApiException throttled(String listener, String client, String username, Duration wait) {
-        long seconds = GuessThrottle.retryAfterSeconds(wait);
+    private GatewayError failed(String listener, String client, String username) {
+        audit.clientEvent("auth.failed", client, AuditLog.attempt(listener, client, username));
+        return unauthenticated();
+    }
+
+    private GatewayError throttled(String listener, String client, String username, Duration wait) {
         Map<String, Object> details = new LinkedHashMap<>(AuditLog.attempt(listener, client, username));
-        details.put("retryAfter", seconds);
+        details.put("retryAfter", GuessThrottle.retryAfterSeconds(wait));
         audit.clientEvent("auth.throttled", client, details);
-        return ApiException.throttled(seconds);
+        return new Authenticator.Throttled(username, wait);
     }
 
     private boolean isOperatorKey(String authorization) {

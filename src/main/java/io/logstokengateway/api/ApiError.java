@@ -3,6 +3,7 @@ package io.logstokengateway.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.logstokengateway.error.GatewayError;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -37,12 +38,15 @@ public record ApiError(@JsonProperty("class") String errorClass, String message)
         };
     }
 
-    /** The answer to a refusal of the API layer, with its {@code Retry-After} when it has one. */
-    static Response response(ApiException e) {
-        Response answer = response(e.status(), e.getMessage());
-        if (e.retryAfterSeconds() > 0) {
-            answer.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
-        }
+    /** The body of the answer to a {@link GatewayError}: the management API's one mapping of the error model. */
+    public static ApiError of(GatewayError e) {
+        return new ApiError(classOf(e.status()), e.clientMessage());
+    }
+
+    /** The whole answer to a {@link GatewayError}, with its {@code Retry-After} when it has one. */
+    static Response response(GatewayError e) {
+        Response answer = response(e.status(), e.clientMessage());
+        e.retryAfterSeconds().ifPresent(seconds -> answer.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
         return answer;
     }
 

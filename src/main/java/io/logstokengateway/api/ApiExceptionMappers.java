@@ -5,8 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
-import io.logstokengateway.registry.RegistryException;
-import io.logstokengateway.registry.RegistryUnavailableException;
+import io.logstokengateway.error.GatewayError;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -34,27 +33,14 @@ public class ApiExceptionMappers {
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
 
     @ServerExceptionMapper
-    public Response refused(ApiException e) {
-        LOG.debugf("Management API refusal %d: %s", e.status(), e.getMessage());
+    public Response refused(GatewayError e) {
+        if (e.kind() == GatewayError.Kind.UNAVAILABLE) {
+            // The failure's own words are for the operator; the client gets the error's client message.
+            LOG.errorf("Management API call failed: %s", e.getMessage());
+        } else {
+            LOG.debugf("Management API refusal %d: %s", e.status(), e.getMessage());
+        }
         return ApiError.response(e);
-    }
-
-    @ServerExceptionMapper
-    public Response registryRefused(RegistryException e) {
-        int status = switch (e.reason()) {
-            case BAD_REQUEST -> 400;
-            case NOT_FOUND -> 404;
-            case CONFLICT -> 409;
-        };
-        LOG.debugf("Registry refusal %d: %s", status, e.getMessage());
-        return ApiError.response(status, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response registryUnavailable(RegistryUnavailableException e) {
-        // The database's own words are for the operator, not the client.
-        LOG.errorf("Management API call failed, the token registry is unavailable: %s", e.getMessage());
-        return ApiError.response(503, "The token registry is temporarily unavailable, try again later");
     }
 
     @ServerExceptionMapper

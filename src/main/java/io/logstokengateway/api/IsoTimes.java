@@ -1,5 +1,7 @@
 package io.logstokengateway.api;
 
+import io.logstokengateway.error.GatewayError;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,7 +21,7 @@ final class IsoTimes {
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(field + " must be an ISO-8601 date-time with offset, e.g. 2030-01-31T12:00:00Z");
+            throw GatewayError.invalid(field + " must be an ISO-8601 date-time with offset, e.g. 2030-01-31T12:00:00Z");
         }
     }
 }

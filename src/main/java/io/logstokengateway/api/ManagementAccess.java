@@ -33,7 +33,7 @@ public class ManagementAccess {
         if (access == null) {
             // a defect: fail closed, and say so to the operator
             LOG.warnf("No access rule is declared for %s: refused", resource.getResourceMethod());
-            throw ApiException.unauthorized();
+            throw ApiCallers.unauthenticated();
         }
         String authorization = context.getHeaderString(HttpHeaders.AUTHORIZATION);
         String client = ClientAddress.of(request);

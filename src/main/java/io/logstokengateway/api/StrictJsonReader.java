@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.logstokengateway.error.GatewayError;
 
 import java.lang.reflect.Type;
 import java.util.function.BiFunction;
@@ -35,5 +36,13 @@ public final class StrictJsonReader implements BiFunction<ObjectMapper, Type, Ob
         strict.coercionConfigFor(LogicalType.Enum)
                 .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         return strict.readerFor(strict.constructType(bodyType));
+    }
+
+    /** An absent body arrives as {@code null}: answer 400 rather than fail further in. */
+    static <T> T requireBody(T body) {
+        if (body == null) {
+            throw GatewayError.invalid("A JSON object body is required");
+        }
+        return body;
     }
 }

@@ -1,10 +1,13 @@
 package io.logstokengateway.api;
 
-import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.audit.AuditLog;
+import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.registry.OperationRecord;
-import io.logstokengateway.registry.Registry;
+import io.logstokengateway.registry.Operations;
 import io.logstokengateway.registry.ServiceRecord;
+import io.logstokengateway.registry.Services;
+import io.logstokengateway.registry.Tokens;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -16,10 +19,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.security.SecuritySchemes;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.ArrayList;
@@ -30,7 +33,7 @@ import java.util.Optional;
 /**
  * The token API, compatible with the OVHcloud {@code /dbaas/logs} calls scripts and the Terraform provider use.
  * Each call is authenticated and checked against the service it names before it runs, as {@link Access} declares,
- * then hands over to the {@link Registry}, where every rule lives. Blocking (the registry is JDBC, account checks hash passwords): Quarkus runs it on worker threads.
+ * then hands over to the registry ({@link Services}, {@link Tokens}, {@link Operations}), where every rule lives. Blocking (the registry is JDBC, account checks hash passwords): Quarkus runs it on worker threads.
  */
 @Path("/dbaas/logs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,13 +49,18 @@ import java.util.Optional;
 @Access(Access.Who.SERVICE)
 public class TokenResource {
 
-    private final Registry registry;
+    private final Services services;
+    private final Tokens tokens;
+    private final Operations operations;
     private final RequestCaller caller;
     private final AuditLog audit;
     private final GatewayConfig.PublicUrl publicUrls;
 
-    public TokenResource(Registry registry, RequestCaller caller, AuditLog audit, GatewayConfig config) {
-        this.registry = registry;
+    public TokenResource(Services services, Tokens tokens, Operations operations, RequestCaller caller, AuditLog audit,
+                         GatewayConfig config) {
+        this.services = services;
+        this.tokens = tokens;
+        this.operations = operations;
         this.audit = audit;
         this.caller = caller;
         this.publicUrls = config.publicUrl();
@@ -65,7 +73,7 @@ public class TokenResource {
         if (!caller.get().operator()) {
             return List.of(caller.get().serviceName());
         }
-        return registry.services().stream().map(ServiceRecord::serviceName).toList();
+        return services.services().stream().map(ServiceRecord::serviceName).toList();
     }
 
     @GET
@@ -94,8 +102,8 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Create a token", description = "Answers an Operation; poll it until SUCCESS, then read its tokenId")
     public OperationView createToken(@PathParam("serviceName") String serviceName, CreateTokenRequest request) {
-        CreateTokenRequest body = ApiException.requireBody(request);
-        OperationRecord operation = registry.createToken(serviceName, body.name(), body.clusterId(),
+        CreateTokenRequest body = StrictJsonReader.requireBody(request);
+        OperationRecord operation = tokens.createToken(serviceName, body.name(), body.clusterId(),
                 IsoTimes.parseOptional("expiresAt", body.expiresAt()));
         audit.change("token.created", caller.get().describe(), Map.of("service", serviceName, "tokenId", operation.tokenId()));
         return OperationView.of(operation);
@@ -105,21 +113,21 @@ public class TokenResource {
     @Path("/{serviceName}/token")
     @Operation(summary = "List the ids of the service's tokens")
     public List<String> tokenIds(@PathParam("serviceName") String serviceName) {
-        return registry.tokenIds(serviceName);
+        return tokens.tokenIds(serviceName);
     }
 
     @GET
     @Path("/{serviceName}/token/{tokenId}")
     @Operation(summary = "Read a token, with its value") // answered with Cache-Control: no-store, like every management answer
     public TokenDetails token(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
-        return TokenDetails.of(registry.token(serviceName, tokenId));
+        return TokenDetails.of(tokens.token(serviceName, tokenId));
     }
 
     @DELETE
     @Path("/{serviceName}/token/{tokenId}")
     @Operation(summary = "Revoke a token", description = "Refused by this node at once; the Operation reaches SUCCESS when every live node refuses it")
     public OperationView deleteToken(@PathParam("serviceName") String serviceName, @PathParam("tokenId") String tokenId) {
-        OperationRecord operation = registry.deleteToken(serviceName, tokenId);
+        OperationRecord operation = tokens.deleteToken(serviceName, tokenId);
         audit.change("token.deleted", caller.get().describe(), Map.of("service", serviceName, "tokenId", tokenId));
         return OperationView.of(operation);
     }
@@ -128,14 +136,14 @@ public class TokenResource {
     @Path("/{serviceName}/operation")
     @Operation(summary = "List the ids of the service's operations")
     public List<String> operationIds(@PathParam("serviceName") String serviceName) {
-        return registry.operationIds(serviceName);
+        return operations.operationIds(serviceName);
     }
 
     @GET
     @Path("/{serviceName}/operation/{operationId}")
     @Operation(summary = "Read an operation")
     public OperationView operation(@PathParam("serviceName") String serviceName, @PathParam("operationId") String operationId) {
-        return OperationView.of(registry.operation(serviceName, operationId));
+        return OperationView.of(operations.operation(serviceName, operationId));
     }
 
     @POST
@@ -144,14 +152,14 @@ public class TokenResource {
     @CustomDeserialization(StrictJsonReader.class)
     @Operation(summary = "Change the account password", description = "Every node forgets the old password at once")
     public OperationView changePassword(@PathParam("serviceName") String serviceName, ChangePasswordRequest request) {
-        OperationRecord operation = registry.changePassword(serviceName, ApiException.requireBody(request).password());
+        OperationRecord operation = services.changePassword(serviceName, StrictJsonReader.requireBody(request).password());
         audit.change("service.password-changed", caller.get().describe(), Map.of("service", serviceName));
         return OperationView.of(operation);
     }
 
     private ServiceRecord existing(String serviceName) {
-        return registry.service(serviceName)
-                .orElseThrow(() -> ApiException.notFound("service " + serviceName + " does not exist"));
+        return services.service(serviceName)
+                .orElseThrow(() -> GatewayError.notFound("service " + serviceName));
     }
 
     private static void addIfSet(List<PublicUrl> urls, Optional<String> address, PublicUrl.Type type) {

@@ -2,7 +2,7 @@ package io.logstokengateway.audit;
 
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.crypto.TokenValues;
-import io.logstokengateway.registry.Registry;
+import io.logstokengateway.registry.Names;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -161,7 +161,7 @@ public class AuditLog {
         details.put("listener", listener);
         details.put("client", client == null ? "unknown" : client);
         if (username != null) {
-            details.put("username", Registry.isName(username) && !TokenValues.hasTheShape(username) ? username : WITHHELD);
+            details.put("username", Names.isName(username) && !TokenValues.hasTheShape(username) ? username : WITHHELD);
         }
         return details;
     }

@@ -3,10 +3,11 @@ package io.logstokengateway.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.eventloop.EventLoops;
 import io.logstokengateway.limits.BoundedWorkers;
 import io.logstokengateway.registry.ClusterNode;
-import io.logstokengateway.registry.Registry;
+import io.logstokengateway.registry.CredentialResolver;
 import io.logstokengateway.registry.ResolvedCredential;
 import io.logstokengateway.registry.Revocation;
 import io.logstokengateway.registry.ServiceRecord;
@@ -47,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class Authenticator {
 
-    private final Registry registry;
+    private final CredentialResolver resolver;
     private final ClusterNode node;
     private final TokenUsage usage;
     private final GuessThrottle throttle;
@@ -64,12 +65,12 @@ public class Authenticator {
     private final Counter acceptedFromRegistry;
     private final Counter refusedCount;
 
-    public Authenticator(Registry registry, ClusterNode node, TokenUsage usage, GuessThrottle throttle, Vertx vertx,
+    public Authenticator(CredentialResolver resolver, ClusterNode node, TokenUsage usage, GuessThrottle throttle, Vertx vertx,
                          MeterRegistry meters, GatewayConfig config) {
         this.node = node;
         this.throttle = throttle;
         GatewayConfig.AuthCache settings = config.auth();
-        this.registry = registry;
+        this.resolver = resolver;
         this.usage = usage;
         this.vertx = vertx;
         this.accepted = Caffeine.newBuilder().maximumSize(settings.cacheSize()).expireAfterWrite(settings.cacheTtl()).recordStats().build();
@@ -195,10 +196,10 @@ public class Authenticator {
 
     private Optional<ResolvedCredential> resolve(Credentials credentials) {
         if (credentials instanceof Credentials.Token token) {
-            return registry.resolveToken(token.value());
+            return resolver.resolveToken(token.value());
         }
         Credentials.Account account = (Credentials.Account) credentials;
-        return registry.resolveAccount(account.username(), account.password());
+        return resolver.resolveAccount(account.username(), account.password());
     }
 
     private static Caller toCaller(ResolvedCredential resolved) {
@@ -232,13 +233,13 @@ public class Authenticator {
      * Refusal, always answered the same whatever the reason (no oracle). It names the username presented with
      * account credentials, for the audit trail; {@code null} for tokens and malformed headers.
      */
-    public static final class Unauthenticated extends RuntimeException {
+    public static final class Unauthenticated extends GatewayError {
         static final Unauthenticated INSTANCE = new Unauthenticated(null);
 
         private final String username;
 
         private Unauthenticated(String username) {
-            super("Authentication required", null, false, false);
+            super(Kind.UNAUTHENTICATED, "Authentication required");
             this.username = username;
         }
 
@@ -247,15 +248,23 @@ public class Authenticator {
         }
     }
 
-    /** Account credentials refused without a check: too many failed checks from this client or for this username. */
-    public static final class Throttled extends RuntimeException {
+    /**
+     * Credentials refused without a check: too many failed checks from this client or for this username (see
+     * {@link GuessThrottle}). {@code username} is the one presented, for the audit trail; {@code null} for a key.
+     */
+    public static final class Throttled extends GatewayError {
         private final String username;
         private final Duration wait;
 
-        Throttled(String username, Duration wait) {
-            super("Too many failed authentication attempts", null, false, false);
+        public Throttled(String username, Duration wait) {
+            super(Kind.LIMITED, "Too many failed authentication attempts: try again in " + GuessThrottle.retryAfterSeconds(wait) + " seconds");
             this.username = username;
             this.wait = wait;
+        }
+
+        @Override
+        public Optional<Long> retryAfterSeconds() {
+            return Optional.of(GuessThrottle.retryAfterSeconds(wait));
         }
 
         public String username() {

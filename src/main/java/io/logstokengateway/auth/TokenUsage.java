@@ -1,6 +1,6 @@
 package io.logstokengateway.auth;
 
-import io.logstokengateway.registry.Registry;
+import io.logstokengateway.registry.Tokens;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -25,12 +25,12 @@ public class TokenUsage {
     private static final Logger LOG = Logger.getLogger(TokenUsage.class);
 
     private final ConcurrentHashMap<String, Long> lastUseMillis = new ConcurrentHashMap<>();
-    private final Registry registry;
+    private final Tokens tokens;
     private final Vertx vertx;
     private long timerId = -1;
 
-    public TokenUsage(Registry registry, Vertx vertx) {
-        this.registry = registry;
+    public TokenUsage(Tokens tokens, Vertx vertx) {
+        this.tokens = tokens;
         this.vertx = vertx;
     }
 
@@ -64,7 +64,7 @@ public class TokenUsage {
                 batch.put(tokenId, Instant.ofEpochMilli(millis));
             }
         }
-        registry.recordTokenUse(batch);
+        tokens.recordTokenUse(batch);
         return null;
     }
 }

@@ -3,10 +3,9 @@ package io.logstokengateway.console;
 import io.logstokengateway.api.Access;
 import io.logstokengateway.api.ApiCaller;
 import io.logstokengateway.api.ApiCallers;
-import io.logstokengateway.api.ApiException;
 import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.auth.ClientAddress;
-import io.logstokengateway.registry.RegistryUnavailableException;
+import io.logstokengateway.error.GatewayError;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -79,7 +78,7 @@ public class ConsoleLoginResource {
                           @FormParam("method") String method, @FormParam("username") String username,
                           @FormParam("password") String password, @FormParam("key") String key) {
         if (nonce == null || !ConsoleSessions.sameToken(nonce, csrf)) {
-            throw new ConsoleWeb.CsrfRefused();
+            throw ConsoleWeb.csrfRefused();
         }
         boolean operator = "operator".equals(method);
         String address = ClientAddress.of(request);
@@ -87,10 +86,13 @@ public class ConsoleLoginResource {
         ApiCaller caller;
         try {
             caller = callers.authenticate(authorization, LISTENER, address); // throttled and audited there
-        } catch (ApiException refused) {
+        } catch (GatewayError refused) {
+            if (refused.kind() == GatewayError.Kind.UNAVAILABLE) {
+                throw refused; // not the caller's doing: answered by the console's mapping
+            }
             LOG.debugf("Console sign-in refused (%d) for a client at %s", refused.status(), address);
             if (refused.status() == 429) {
-                return loginForm(429, THROTTLED, operator).header(HttpHeaders.RETRY_AFTER, refused.retryAfterSeconds()).build();
+                return loginForm(429, THROTTLED, operator).header(HttpHeaders.RETRY_AFTER, refused.retryAfterSeconds().orElse(0L)).build();
             }
             return loginForm(401, FAILED, operator).build();
         }
@@ -109,7 +111,7 @@ public class ConsoleLoginResource {
         ConsoleSession session = sessions.find(sessionId).orElse(null);
         if (session != null) {
             if (!ConsoleSessions.sameToken(session.csrfToken(), csrf)) {
-                throw new ConsoleWeb.CsrfRefused();
+                throw ConsoleWeb.csrfRefused();
             }
             sessions.close(sessionId);
             audit.change("console.logout", session.caller().describe(), Map.of());
@@ -119,15 +121,8 @@ public class ConsoleLoginResource {
     }
 
     @ServerExceptionMapper
-    public Response csrfRefused(ConsoleWeb.CsrfRefused e) {
-        return ConsoleWeb.html(403, pages.error(null, "Request refused",
-                "This form has expired or did not come from the console. Go back, reload the page and try again.")).build();
-    }
-
-    @ServerExceptionMapper
-    public Response registryUnavailable(RegistryUnavailableException e) {
-        LOG.errorf("Console sign-in failed, the token registry is unavailable: %s", e.getMessage());
-        return ConsoleWeb.html(503, pages.error(null, "Temporarily unavailable", "The console cannot reach its registry. Try again in a minute.")).build();
+    public Response refused(GatewayError e) {
+        return ConsoleWeb.answer(e, pages);
     }
 
     private Response.ResponseBuilder loginForm(int status, String message, boolean operatorOpen) {

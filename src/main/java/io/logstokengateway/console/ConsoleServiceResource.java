@@ -3,12 +3,12 @@ package io.logstokengateway.console;
 import io.logstokengateway.api.Access;
 import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.config.GatewayConfig;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.registry.OperationRecord;
-import io.logstokengateway.registry.Registry;
-import io.logstokengateway.registry.RegistryException;
-import io.logstokengateway.registry.RegistryUnavailableException;
 import io.logstokengateway.registry.ServiceRecord;
+import io.logstokengateway.registry.Services;
 import io.logstokengateway.registry.TokenView;
+import io.logstokengateway.registry.Tokens;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
@@ -21,7 +21,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.time.Instant;
@@ -35,7 +34,7 @@ import java.util.Optional;
 
 /**
  * The console's service pages: the operator's service picker, a service with its tokens, creating and deleting a
- * token. Every rule (names, lifetimes, limits, revocation) is the {@link Registry}'s, as for the token API; the
+ * token. Every rule (names, lifetimes, limits, revocation) is the registry's ({@link Services}, {@link Tokens}), as for the token API; the
  * console adds the session, the CSRF check and the audit line naming the actor.
  */
 @Path("/console/services")
@@ -43,16 +42,17 @@ import java.util.Optional;
 @Access(Access.Who.CONSOLE)
 public class ConsoleServiceResource {
 
-    private static final Logger LOG = Logger.getLogger(ConsoleServiceResource.class);
-
-    private final Registry registry;
+    private final Services services;
+    private final Tokens tokens;
     private final ConsoleSessions sessions;
     private final ConsolePages pages;
     private final AuditLog audit;
     private final ConsoleViews.Urls urls;
 
-    public ConsoleServiceResource(Registry registry, ConsoleSessions sessions, ConsolePages pages, AuditLog audit, GatewayConfig config) {
-        this.registry = registry;
+    public ConsoleServiceResource(Services services, Tokens tokens, ConsoleSessions sessions, ConsolePages pages, AuditLog audit,
+                                  GatewayConfig config) {
+        this.services = services;
+        this.tokens = tokens;
         this.sessions = sessions;
         this.pages = pages;
         this.audit = audit;
@@ -67,7 +67,7 @@ public class ConsoleServiceResource {
         if (!session.caller().operator()) {
             return ConsoleWeb.seeOther("/console/services/" + session.caller().serviceName()).build();
         }
-        List<ServiceRecord> all = registry.services().stream().sorted(Comparator.comparing(ServiceRecord::serviceName)).toList();
+        List<ServiceRecord> all = services.services().stream().sorted(Comparator.comparing(ServiceRecord::serviceName)).toList();
         return ConsoleWeb.html(200, pages.services(session, all)).build();
     }
 
@@ -90,10 +90,13 @@ public class ConsoleServiceResource {
         String trimmedName = name == null ? null : name.strip();
         OperationRecord operation;
         try {
-            operation = registry.createToken(serviceName, trimmedName, null, endOfDay(expires));
-        } catch (RegistryException refused) {
-            int status = refused.reason() == RegistryException.Reason.CONFLICT ? 409 : 422;
-            return ConsoleWeb.html(status, servicePage(session, service, refused.getMessage(), trimmedName, expires)).build();
+            operation = tokens.createToken(serviceName, trimmedName, null, endOfDay(expires));
+        } catch (GatewayError refused) {
+            if (refused.kind() == GatewayError.Kind.UNAVAILABLE) {
+                throw refused;
+            }
+            int status = refused.kind() == GatewayError.Kind.CONFLICT ? 409 : 422;
+            return ConsoleWeb.html(status, servicePage(session, service, refused.clientMessage(), trimmedName, expires)).build();
         }
         audit.change("token.created", session.caller().describe(),
                 Map.of("service", serviceName, "tokenId", operation.tokenId(), "via", "console"));
@@ -123,9 +126,9 @@ public class ConsoleServiceResource {
         visible(session, serviceName);
         String name = existingToken(serviceName, tokenId).token().name();
         try {
-            registry.deleteToken(serviceName, tokenId);
-        } catch (RegistryException gone) {
-            throw new ConsoleWeb.NotFound("This token does not exist (any more).");
+            tokens.deleteToken(serviceName, tokenId);
+        } catch (GatewayError gone) {
+            throw gone.kind() == GatewayError.Kind.NOT_FOUND ? ConsoleWeb.notFound("This token does not exist (any more).") : gone;
         }
         audit.change("token.deleted", session.caller().describe(), Map.of("service", serviceName, "tokenId", tokenId, "via", "console"));
         if (ConsoleWeb.wantsJson(accept)) {
@@ -136,30 +139,13 @@ public class ConsoleServiceResource {
     }
 
     @ServerExceptionMapper
-    public Response notSignedIn(ConsoleWeb.NotSignedIn e) {
-        return ConsoleWeb.seeOther("/console/login").build();
-    }
-
-    @ServerExceptionMapper
-    public Response csrfRefused(ConsoleWeb.CsrfRefused e) {
-        return ConsoleWeb.html(403, pages.error(null, "Request refused",
-                "This form has expired or did not come from the console. Go back, reload the page and try again.")).build();
-    }
-
-    @ServerExceptionMapper
-    public Response notFound(ConsoleWeb.NotFound e) {
-        return ConsoleWeb.html(404, pages.error(null, "Not found", e.getMessage())).build();
-    }
-
-    @ServerExceptionMapper
-    public Response registryUnavailable(RegistryUnavailableException e) {
-        LOG.errorf("Console request failed, the token registry is unavailable: %s", e.getMessage());
-        return ConsoleWeb.html(503, pages.error(null, "Temporarily unavailable", "The console cannot reach its registry. Try again in a minute.")).build();
+    public Response refused(GatewayError e) {
+        return ConsoleWeb.answer(e, pages);
     }
 
     private String servicePage(ConsoleSession session, ServiceRecord service, String error, String draftName, String draftExpires) {
         String serviceName = service.serviceName();
-        List<ConsoleViews.TokenRow> tokens = registry.tokenIds(serviceName).stream()
+        List<ConsoleViews.TokenRow> tokens = this.tokens.tokenIds(serviceName).stream()
                 .map(id -> readToken(serviceName, id))
                 .flatMap(Optional::stream)
                 .map(view -> ConsoleViews.TokenRow.of(view.token()))
@@ -178,33 +164,36 @@ public class ConsoleServiceResource {
 
     private Optional<TokenView> readToken(String serviceName, String tokenId) {
         try {
-            return Optional.of(registry.token(serviceName, tokenId));
-        } catch (RegistryException deletedMeanwhile) {
-            return Optional.empty();
+            return Optional.of(tokens.token(serviceName, tokenId));
+        } catch (GatewayError refused) {
+            if (refused.kind() != GatewayError.Kind.NOT_FOUND) {
+                throw refused;
+            }
+            return Optional.empty(); // deleted meanwhile
         }
     }
 
     private TokenView existingToken(String serviceName, String tokenId) {
-        return readToken(serviceName, tokenId).orElseThrow(() -> new ConsoleWeb.NotFound("This token does not exist (any more)."));
+        return readToken(serviceName, tokenId).orElseThrow(() -> ConsoleWeb.notFound("This token does not exist (any more)."));
     }
 
     private ConsoleSession session(String sessionId) {
-        return sessions.find(sessionId).orElseThrow(ConsoleWeb.NotSignedIn::new);
+        return sessions.find(sessionId).orElseThrow(ConsoleWeb::notSignedIn);
     }
 
     /** The session of a state-changing request: it must carry the session's CSRF token, in the form or the header. */
     private ConsoleSession postingSession(String sessionId, String csrfField, String csrfHeader) {
         ConsoleSession session = session(sessionId);
         if (!ConsoleSessions.sameToken(session.csrfToken(), csrfField) && !ConsoleSessions.sameToken(session.csrfToken(), csrfHeader)) {
-            throw new ConsoleWeb.CsrfRefused();
+            throw ConsoleWeb.csrfRefused();
         }
         return session;
     }
 
     /** The service, when this session may see it; otherwise answered exactly like a service that does not exist. */
     private ServiceRecord visible(ConsoleSession session, String serviceName) {
-        Optional<ServiceRecord> service = session.caller().maySee(serviceName) ? registry.service(serviceName) : Optional.empty();
-        return service.orElseThrow(() -> new ConsoleWeb.NotFound("There is no service " + serviceName + " here."));
+        Optional<ServiceRecord> service = session.caller().maySee(serviceName) ? services.service(serviceName) : Optional.empty();
+        return service.orElseThrow(() -> ConsoleWeb.notFound("There is no service " + serviceName + " here."));
     }
 
     /** A date from the form's date field: the token is valid through that whole day (UTC). */
@@ -215,7 +204,7 @@ public class ConsoleServiceResource {
         try {
             return LocalDate.parse(date.strip()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException e) {
-            throw new RegistryException(RegistryException.Reason.BAD_REQUEST, "The expiry must be a date (YYYY-MM-DD).");
+            throw GatewayError.invalid("The expiry must be a date (YYYY-MM-DD).");
         }
     }
 

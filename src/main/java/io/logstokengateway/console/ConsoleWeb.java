@@ -1,8 +1,11 @@
 package io.logstokengateway.console;
 
+import io.logstokengateway.error.GatewayError;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
 
 import java.net.URI;
 
@@ -16,6 +19,8 @@ final class ConsoleWeb {
     static final String CSRF_HEADER = "X-CSRF-Token";
     static final String COOKIE_PATH = "/console";
     static final MediaType HTML = MediaType.valueOf("text/html;charset=UTF-8");
+
+    private static final Logger LOG = Logger.getLogger(ConsoleWeb.class);
 
     private ConsoleWeb() {
     }
@@ -46,23 +51,34 @@ final class ConsoleWeb {
     }
 
     /** A request that needs a session came without a live one: back to the sign-in page. */
-    static final class NotSignedIn extends RuntimeException {
-        NotSignedIn() {
-            super("not signed in", null, false, false);
-        }
+    static GatewayError notSignedIn() {
+        return new GatewayError(GatewayError.Kind.UNAUTHENTICATED, "Not signed in.");
     }
 
     /** A POST without this session's CSRF token. */
-    static final class CsrfRefused extends RuntimeException {
-        CsrfRefused() {
-            super("missing or wrong CSRF token", null, false, false);
-        }
+    static GatewayError csrfRefused() {
+        return GatewayError.forbidden("This form has expired or did not come from the console. Go back, reload the page and try again.");
     }
 
     /** A service the caller may not see, or a token that is not there: answered like one that does not exist. */
-    static final class NotFound extends RuntimeException {
-        NotFound(String message) {
-            super(message, null, false, false);
-        }
+    static GatewayError notFound(String message) {
+        return new GatewayError(GatewayError.Kind.NOT_FOUND, message);
+    }
+
+    /** The console's one mapping of the error model: a page (or, not signed in, the way to the sign-in page). */
+    static Response answer(GatewayError e, ConsolePages pages) {
+        return switch (e.kind()) {
+            case UNAUTHENTICATED -> seeOther("/console/login").build();
+            case NOT_FOUND -> html(404, pages.error(null, "Not found", e.clientMessage())).build();
+            case UNAVAILABLE -> {
+                LOG.errorf("Console request failed: %s", e.getMessage());
+                yield html(503, pages.error(null, "Temporarily unavailable", "The console cannot reach its registry. Try again in a minute.")).build();
+            }
+            default -> {
+                Response.ResponseBuilder page = html(e.status(), pages.error(null, "Request refused", e.clientMessage()));
+                e.retryAfterSeconds().ifPresent(seconds -> page.header(HttpHeaders.RETRY_AFTER, seconds));
+                yield page.build();
+            }
+        };
     }
 }

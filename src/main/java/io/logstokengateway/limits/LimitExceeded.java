@@ -1,5 +1,7 @@
 package io.logstokengateway.limits;
 
+import io.logstokengateway.error.GatewayError;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -8,7 +10,7 @@ import java.util.Optional;
  * the status (429 when the client itself is over its share, 503 when the gateway as a whole is, 413, 408 or 400 when
  * the request is too big or too slow), when to try again if waiting helps, and a reason that names the limit.
  */
-public final class LimitExceeded extends RuntimeException {
+public final class LimitExceeded extends GatewayError {
 
     private final String limit;
     private final int status;
@@ -19,7 +21,7 @@ public final class LimitExceeded extends RuntimeException {
      * @param retryAfter when waiting helps, how long; {@code null} otherwise
      */
     public LimitExceeded(String limit, int status, Duration retryAfter, String reason) {
-        super(reason, null, false, false);
+        super(Kind.LIMITED, reason);
         this.limit = limit;
         this.status = status;
         this.retryAfter = retryAfter;
@@ -29,11 +31,13 @@ public final class LimitExceeded extends RuntimeException {
         return limit;
     }
 
+    @Override
     public int status() {
         return status;
     }
 
     /** Whole seconds to wait, at least one, when waiting helps. */
+    @Override
     public Optional<Long> retryAfterSeconds() {
         return Optional.ofNullable(retryAfter).map(wait -> Math.max(1, (wait.toMillis() + 999) / 1000));
     }

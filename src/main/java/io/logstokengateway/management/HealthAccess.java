@@ -2,8 +2,8 @@ package io.logstokengateway.management;
 
 import io.logstokengateway.api.ApiCallers;
 import io.logstokengateway.api.ApiError;
-import io.logstokengateway.api.ApiException;
 import io.logstokengateway.auth.ClientAddress;
+import io.logstokengateway.error.GatewayError;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
@@ -67,11 +67,10 @@ public class HealthAccess {
         vertx.executeBlocking(() -> callers.requireOperator(authorization, client), false).onComplete(checked -> {
             if (checked.succeeded()) {
                 rc.next();
-            } else if (checked.cause() instanceof ApiException refused) {
-                JsonObject body = new JsonObject().put("class", ApiError.classOf(refused.status())).put("message", refused.getMessage());
-                if (refused.retryAfterSeconds() > 0) {
-                    rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
-                }
+            } else if (checked.cause() instanceof GatewayError refused && refused.kind() != GatewayError.Kind.UNAVAILABLE) {
+                ApiError error = ApiError.of(refused);
+                JsonObject body = new JsonObject().put("class", error.errorClass()).put("message", error.message());
+                refused.retryAfterSeconds().ifPresent(seconds -> rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
                 if (refused.status() == 401) {
                     rc.response().putHeader("WWW-Authenticate", ApiError.BASIC_CHALLENGE);
                 }

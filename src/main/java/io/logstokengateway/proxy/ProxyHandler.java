@@ -3,7 +3,7 @@ package io.logstokengateway.proxy;
 import io.logstokengateway.audit.AuditLog;
 import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.auth.Caller;
-import io.logstokengateway.auth.GuessThrottle;
+import io.logstokengateway.error.GatewayError;
 import io.logstokengateway.identity.UpstreamIdentity;
 import io.logstokengateway.limits.BodyBudget;
 import io.logstokengateway.limits.LimitExceeded;
@@ -118,20 +118,17 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             if (authenticated.failed()) {
                 if (authenticated.cause() instanceof Authenticator.Unauthenticated refused) {
                     audit.clientEvent("auth.failed", exchange.clientAddress, attempt(exchange, refused.username()));
-                    refuse(request, exchange, Outcome.UNAUTHENTICATED, Refusal.UNAUTHENTICATED);
+                    refuse(request, exchange, Outcome.UNAUTHENTICATED, refused);
                 } else if (authenticated.cause() instanceof Authenticator.Throttled throttled) {
-                    long seconds = GuessThrottle.retryAfterSeconds(throttled.retryAfter());
                     Map<String, Object> details = attempt(exchange, throttled.username());
-                    details.put("retryAfter", seconds);
+                    details.put("retryAfter", throttled.retryAfterSeconds().orElseThrow());
                     audit.clientEvent("auth.throttled", exchange.clientAddress, details);
-                    request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-                    refuse(request, exchange, Outcome.THROTTLED, Refusal.throttled(seconds));
+                    refuse(request, exchange, Outcome.THROTTLED, throttled);
                 } else if (authenticated.cause() instanceof LimitExceeded reached) {
                     limitReached(request, exchange, reached);
                 } else {
                     LOG.warnf("Cannot authenticate on %s: %s", listener, authenticated.cause().getMessage());
-                    refuse(request, exchange, Outcome.REGISTRY_UNAVAILABLE,
-                            new Refusal(503, "unavailable_exception", "the gateway cannot check credentials right now"));
+                    refuse(request, exchange, Outcome.REGISTRY_UNAVAILABLE, Refusal.CANNOT_AUTHENTICATE);
                 }
                 return;
             }
@@ -345,15 +342,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     /** A {@code gateway.limits} bound was reached: counted, audited, and answered as the limit says. */
     private void limitReached(HttpServerRequest request, Exchange exchange, LimitExceeded reached) {
         services.limitRefusals().refused(reached.limit(), listener, exchange.clientAddress, exchange.serviceName);
-        reached.retryAfterSeconds().ifPresent(seconds -> request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
-        String type = switch (reached.status()) {
-            case 429 -> "too_many_requests";
-            case 503 -> "unavailable_exception";
-            case 408 -> "timeout_exception";
-            case 413 -> "content_too_long_exception";
-            default -> "illegal_argument_exception";
-        };
-        refuse(request, exchange, Outcome.LIMITED, new Refusal(reached.status(), type, reached.getMessage()));
+        refuse(request, exchange, Outcome.LIMITED, reached);
     }
 
     private Refusal tooLarge() {
@@ -822,6 +811,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
      * ({@link RefusedUpload}); one that cannot be (declared too large, or awaiting a {@code 100 Continue}) is never
      * read: the connection is closed after the answer (which says so), as it is when the exchange asks for it.
      */
+    private void refuse(HttpServerRequest request, Exchange exchange, Outcome outcome, GatewayError error) {
+        error.retryAfterSeconds().ifPresent(seconds -> request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+        refuse(request, exchange, outcome, Refusal.of(error));
+    }
+
     private void refuse(HttpServerRequest request, Exchange exchange, Outcome outcome, Refusal refusal) {
         exchange.outcome = outcome;
         boolean unreadBody = RefusedUpload.unread(request);

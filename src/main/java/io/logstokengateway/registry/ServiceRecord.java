@@ -3,7 +3,7 @@ package io.logstokengateway.registry;
 import java.time.Instant;
 import java.util.List;
 
-/** A customer's service as stored: secrets stay sealed until {@link Registry} opens them for one use. */
+/** A customer's service as stored: secrets stay sealed until {@link CredentialResolver} opens them for one use. */
 public record ServiceRecord(
         String serviceName,
         String username,

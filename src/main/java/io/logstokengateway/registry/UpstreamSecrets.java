@@ -8,6 +8,11 @@ public record UpstreamSecrets(
         String graylogPassword,
         String graylogToken) {
 
+    /** What a service's sealed secrets are bound to: a sealed value moved to another service does not open. */
+    static String sealingContext(String serviceName) {
+        return "service:" + serviceName;
+    }
+
     @Override
     public String toString() {
         return "UpstreamSecrets[redacted]";

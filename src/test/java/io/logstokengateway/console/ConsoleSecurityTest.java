@@ -4,7 +4,7 @@ import io.logstokengateway.e2e.Gateway;
 import io.logstokengateway.e2e.Http;
 import io.logstokengateway.e2e.SecretsInLogs;
 import io.logstokengateway.management.ManagementEdge;
-import io.logstokengateway.registry.Registry;
+import io.logstokengateway.registry.Tokens;
 import io.logstokengateway.testsupport.GraylogResource;
 import io.logstokengateway.testsupport.OpenSearchResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -43,7 +43,7 @@ class ConsoleSecurityTest {
     URL root;
 
     @Inject
-    Registry registry;
+    Tokens tokens;
 
     @BeforeEach
     void provisionOnce() {
@@ -83,21 +83,21 @@ class ConsoleSecurityTest {
     @Test
     void formPostWithoutTheCsrfTokenIsRefused() {
         ConsoleClient client = signedIn();
-        int before = registry.tokenIds(SERVICE).size();
+        int before = tokens.tokenIds(SERVICE).size();
         HttpResponse<String> answer = client.post("/console/services/" + SERVICE + "/tokens", Map.of("name", "no-csrf"), false);
         assertEquals(403, answer.statusCode());
-        assertEquals(before, registry.tokenIds(SERVICE).size(), "no token was created");
+        assertEquals(before, tokens.tokenIds(SERVICE).size(), "no token was created");
     }
 
     @Test
     void formPostWithAnotherCsrfTokenIsRefused() {
         ConsoleClient client = signedIn();
         ConsoleClient other = signedIn();
-        int before = registry.tokenIds(SERVICE).size();
+        int before = tokens.tokenIds(SERVICE).size();
         HttpResponse<String> answer = client.post("/console/services/" + SERVICE + "/tokens",
                 Map.of("name", "stolen-csrf", "csrf", other.csrf()), false);
         assertEquals(403, answer.statusCode());
-        assertEquals(before, registry.tokenIds(SERVICE).size());
+        assertEquals(before, tokens.tokenIds(SERVICE).size());
     }
 
     @Test
@@ -105,7 +105,7 @@ class ConsoleSecurityTest {
         String tokenId = Gateway.createToken(SERVICE, "keep-me")[0];
         ConsoleClient client = signedIn();
         assertEquals(403, client.post("/console/services/" + SERVICE + "/tokens/" + tokenId + "/delete", Map.of(), false).statusCode());
-        assertTrue(registry.tokenIds(SERVICE).contains(tokenId));
+        assertTrue(tokens.tokenIds(SERVICE).contains(tokenId));
         HttpResponse<String> deleted = Http.send(Http.request(root.getPort(), "/console/services/" + SERVICE + "/tokens/" + tokenId + "/delete")
                 .header("Cookie", ConsoleWeb.SESSION_COOKIE + "=" + client.sessionCookie())
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -113,7 +113,7 @@ class ConsoleSecurityTest {
                 .header(ConsoleWeb.CSRF_HEADER, client.csrf())
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(200, deleted.statusCode(), "the page's script sends the token in a header");
-        assertFalse(registry.tokenIds(SERVICE).contains(tokenId));
+        assertFalse(tokens.tokenIds(SERVICE).contains(tokenId));
     }
 
     @Test

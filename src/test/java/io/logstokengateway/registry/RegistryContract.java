@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.crypto.SecretBox;
+import io.logstokengateway.error.GatewayError;
+import io.logstokengateway.error.GatewayError.Kind;
 import io.logstokengateway.registry.OperationRecord.OperationState;
-import io.logstokengateway.registry.RegistryException.Reason;
 import io.logstokengateway.registry.ServiceRecord.ServiceState;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The rules of {@link Registry}, run against each registry database the gateway supports: a subclass is a
+ * The rules of the registry ({@link Services}, {@link Tokens}, {@link Operations}, {@link CredentialResolver}), run against each registry database the gateway supports: a subclass is a
  * {@code @QuarkusTest} whose profile selects the database. Rows are inspected with plain SQL through {@link Jdbc}, so
  * the checks read what the active database really holds.
  */
@@ -63,7 +64,16 @@ public abstract class RegistryContract {
     private static final String RUN = Long.toString(System.nanoTime() % 100_000, 36);
 
     @Inject
-    Registry registry;
+    Services services;
+
+    @Inject
+    Tokens tokens;
+
+    @Inject
+    Operations operations;
+
+    @Inject
+    CredentialResolver credentials;
 
     @Inject
     ClusterNode node;
@@ -86,7 +96,7 @@ public abstract class RegistryContract {
     void createdServiceIsReadBackWithDefaultsAndAHashedPassword() {
         ServiceRecord created = newService();
 
-        ServiceRecord read = registry.service(created.serviceName()).orElseThrow();
+        ServiceRecord read = services.service(created.serviceName()).orElseThrow();
         assertEquals(created, read);
         assertEquals(ServiceState.ENABLED, read.state());
         assertEquals(List.of(read.username() + "-a-*", read.username() + "-i-*"), read.readPatterns());
@@ -97,7 +107,7 @@ public abstract class RegistryContract {
 
     @Test
     void unknownServiceIsEmpty() {
-        assertTrue(registry.service("no-such-service-" + UUID.randomUUID()).isEmpty());
+        assertTrue(services.service("no-such-service-" + UUID.randomUUID()).isEmpty());
     }
 
     @Test
@@ -105,7 +115,7 @@ public abstract class RegistryContract {
         ServiceRecord b = newService("list-b-" + RUN);
         ServiceRecord a = newService("list-a-" + RUN);
 
-        List<String> names = registry.services().stream().map(ServiceRecord::serviceName).toList();
+        List<String> names = services.services().stream().map(ServiceRecord::serviceName).toList();
         assertTrue(names.indexOf(a.serviceName()) >= 0 && names.indexOf(a.serviceName()) < names.indexOf(b.serviceName()), names.toString());
         assertEquals(names.stream().sorted().toList(), names);
     }
@@ -113,16 +123,16 @@ public abstract class RegistryContract {
     @Test
     void creatingAnExistingServiceIsAConflict() {
         ServiceRecord existing = newService();
-        assertRefused(Reason.CONFLICT, () -> registry.createService(spec(existing.serviceName(), "other-" + unique())));
-        assertEquals(existing, registry.service(existing.serviceName()).orElseThrow());
+        assertRefused(Kind.CONFLICT, () -> services.createService(spec(existing.serviceName(), "other-" + unique())));
+        assertEquals(existing, services.service(existing.serviceName()).orElseThrow());
     }
 
     @Test
     void reusingAnotherServicesUsernameIsAConflict() {
         ServiceRecord existing = newService();
         String name = "svc-" + unique();
-        assertRefused(Reason.CONFLICT, () -> registry.createService(spec(name, existing.username())));
-        assertTrue(registry.service(name).isEmpty(), "nothing is stored for a refused service");
+        assertRefused(Kind.CONFLICT, () -> services.createService(spec(name, existing.username())));
+        assertTrue(services.service(name).isEmpty(), "nothing is stored for a refused service");
     }
 
     @Test
@@ -131,9 +141,9 @@ public abstract class RegistryContract {
                 "quote'name", "é-accent", "x".repeat(65)));
         invalid.add(null);
         for (String name : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(spec(name, "user-" + unique())));
+            assertRefused(Kind.INVALID, () -> services.createService(spec(name, "user-" + unique())));
         }
-        assertTrue(registry.services().stream().noneMatch(s -> s.serviceName().contains(" ")));
+        assertTrue(services.services().stream().noneMatch(s -> s.serviceName().contains(" ")));
     }
 
     @Test
@@ -141,14 +151,14 @@ public abstract class RegistryContract {
         List<String> invalid = new ArrayList<>(List.of("", "_underscore-first", "has:colon", "has space", "x".repeat(65)));
         invalid.add(null);
         for (String username : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(spec("svc-" + unique(), username)));
+            assertRefused(Kind.INVALID, () -> services.createService(spec("svc-" + unique(), username)));
         }
     }
 
     @Test
     void usernameTokenIsRefusedInAnyCase() {
         for (String username : List.of("token", "Token", "TOKEN")) {
-            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(spec("svc-" + unique(), username)));
+            assertRefused(Kind.INVALID, () -> services.createService(spec("svc-" + unique(), username)));
         }
     }
 
@@ -157,16 +167,16 @@ public abstract class RegistryContract {
         String suffix = unique();
         String name = (suffix + "n".repeat(64)).substring(0, 64);
         String username = (suffix + "u".repeat(64)).substring(0, 64);
-        registry.createService(spec(name, username));
-        assertEquals(username, registry.service(name).orElseThrow().username());
+        services.createService(spec(name, username));
+        assertEquals(username, services.service(name).orElseThrow().username());
     }
 
     @Test
     void shortPasswordIsABadRequest() {
         String name = "svc-" + unique();
-        assertRefused(Reason.BAD_REQUEST, () -> registry.createService(new ServiceSpec(name, "user-" + unique(), "short-11ch",
+        assertRefused(Kind.INVALID, () -> services.createService(new ServiceSpec(name, "user-" + unique(), "short-11ch",
                 null, null, null, null, null, null, null, null, null)));
-        assertTrue(registry.service(name).isEmpty());
+        assertTrue(services.service(name).isEmpty());
     }
 
     @Test
@@ -177,9 +187,9 @@ public abstract class RegistryContract {
         withNull.add(null);
         invalid.add(withNull);
         for (List<String> patterns : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
+            assertRefused(Kind.INVALID, () -> services.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
                     null, null, null, null, null, patterns, null, null, null, null)));
-            assertRefused(Reason.BAD_REQUEST, () -> registry.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
+            assertRefused(Kind.INVALID, () -> services.createService(new ServiceSpec("svc-" + unique(), "user-" + unique(),
                     null, null, null, null, null, null, patterns, null, null, null)));
         }
     }
@@ -189,9 +199,9 @@ public abstract class RegistryContract {
         String name = "svc-" + unique();
         List<String> read = List.of("logs-x-*", "shared-alias", "metrics-%{+yyyy}*");
         List<String> write = List.of("logs-x-i-app");
-        registry.createService(new ServiceSpec(name, "user-" + unique(), null, null, null, null, null, read, write, null, null, null));
+        services.createService(new ServiceSpec(name, "user-" + unique(), null, null, null, null, null, read, write, null, null, null));
 
-        ServiceRecord stored = registry.service(name).orElseThrow();
+        ServiceRecord stored = services.service(name).orElseThrow();
         assertEquals(read, stored.readPatterns());
         assertEquals(write, stored.writePatterns());
     }
@@ -199,10 +209,10 @@ public abstract class RegistryContract {
     @Test
     void updateChangesOnlyTheGivenFieldsAndKeepsCreatedAt() {
         ServiceRecord created = newService();
-        ServiceRecord updated = registry.updateService(created.serviceName(), new ServiceSpec(null, null, null, "New display name",
+        ServiceRecord updated = services.updateService(created.serviceName(), new ServiceSpec(null, null, null, "New display name",
                 ServiceState.DISABLED, "es-user", "es-secret-value", List.of("p-*"), null, null, null, null));
 
-        ServiceRecord read = registry.service(created.serviceName()).orElseThrow();
+        ServiceRecord read = services.service(created.serviceName()).orElseThrow();
         assertEquals(updated, read);
         assertEquals("New display name", read.displayName());
         assertEquals(ServiceState.DISABLED, read.state());
@@ -219,36 +229,36 @@ public abstract class RegistryContract {
     @Test
     void updateCannotRenameTheServiceOrItsUsername() {
         ServiceRecord created = newService();
-        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(created.serviceName(),
+        assertRefused(Kind.INVALID, () -> services.updateService(created.serviceName(),
                 spec(created.serviceName() + "-renamed", null)));
-        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(created.serviceName(),
+        assertRefused(Kind.INVALID, () -> services.updateService(created.serviceName(),
                 spec(null, created.username() + "-renamed")));
-        assertEquals(created, registry.service(created.serviceName()).orElseThrow());
+        assertEquals(created, services.service(created.serviceName()).orElseThrow());
     }
 
     @Test
     void updateValidatesPatterns() {
         ServiceRecord created = newService();
-        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(created.serviceName(),
+        assertRefused(Kind.INVALID, () -> services.updateService(created.serviceName(),
                 new ServiceSpec(null, null, null, null, null, null, null, List.of("a,b"), null, null, null, null)));
-        assertEquals(created.readPatterns(), registry.service(created.serviceName()).orElseThrow().readPatterns());
+        assertEquals(created.readPatterns(), services.service(created.serviceName()).orElseThrow().readPatterns());
     }
 
     @Test
     void updatingOrDeletingAnUnknownServiceIsNotFound() {
         String name = "missing-" + unique();
-        assertRefused(Reason.NOT_FOUND, () -> registry.updateService(name, spec(null, null)));
-        assertRefused(Reason.NOT_FOUND, () -> registry.deleteService(name));
+        assertRefused(Kind.NOT_FOUND, () -> services.updateService(name, spec(null, null)));
+        assertRefused(Kind.NOT_FOUND, () -> services.deleteService(name));
     }
 
     @Test
     void deletedServiceIsGone() {
         ServiceRecord created = newService();
-        registry.deleteService(created.serviceName());
+        services.deleteService(created.serviceName());
 
-        assertTrue(registry.service(created.serviceName()).isEmpty());
-        assertTrue(registry.services().stream().noneMatch(s -> s.serviceName().equals(created.serviceName())));
-        assertTrue(registry.resolveAccount(created.username(), PASSWORD).isEmpty());
+        assertTrue(services.service(created.serviceName()).isEmpty());
+        assertTrue(services.services().stream().noneMatch(s -> s.serviceName().equals(created.serviceName())));
+        assertTrue(credentials.resolveAccount(created.username(), PASSWORD).isEmpty());
     }
 
     // ---- tokens ---------------------------------------------------------------------------------------------
@@ -256,7 +266,7 @@ public abstract class RegistryContract {
     @Test
     void createdTokenHasA52CharacterValueThatResolvesToItsService() {
         ServiceRecord service = newService();
-        OperationRecord operation = registry.createToken(service.serviceName(), "grafana", "cluster-1", null);
+        OperationRecord operation = tokens.createToken(service.serviceName(), "grafana", "cluster-1", null);
 
         assertEquals(OperationState.SUCCESS, operation.state());
         assertEquals("createToken", operation.action());
@@ -264,7 +274,7 @@ public abstract class RegistryContract {
         assertNotNull(operation.tokenId());
         assertEquals(operation.tokenId(), UUID.fromString(operation.tokenId()).toString());
 
-        TokenView view = registry.token(service.serviceName(), operation.tokenId());
+        TokenView view = tokens.token(service.serviceName(), operation.tokenId());
         SECRETS.add(view.value());
         assertEquals(52, view.value().length());
         assertTrue(view.value().matches("[a-z2-7]{52}"), "base32 lowercase");
@@ -272,7 +282,7 @@ public abstract class RegistryContract {
         assertEquals("cluster-1", view.token().clusterId());
         assertNull(view.token().expiresAt());
         assertNull(view.token().lastUsedAt());
-        assertEquals(operation.tokenId(), registry.resolveToken(view.value()).orElseThrow().tokenId());
+        assertEquals(operation.tokenId(), credentials.resolveToken(view.value()).orElseThrow().tokenId());
     }
 
     @Test
@@ -319,8 +329,8 @@ public abstract class RegistryContract {
         String first = newToken(service);
         String second = newToken(service);
         String third = newToken(service);
-        assertEquals(List.of(first, second, third), registry.tokenIds(service.serviceName()));
-        assertEquals(List.of(), registry.tokenIds(newService().serviceName()));
+        assertEquals(List.of(first, second, third), tokens.tokenIds(service.serviceName()));
+        assertEquals(List.of(), tokens.tokenIds(newService().serviceName()));
     }
 
     @Test
@@ -329,20 +339,20 @@ public abstract class RegistryContract {
         ServiceRecord other = newService();
         String tokenId = newToken(owner);
 
-        assertRefused(Reason.NOT_FOUND, () -> registry.token(other.serviceName(), tokenId));
-        assertRefused(Reason.NOT_FOUND, () -> registry.deleteToken(other.serviceName(), tokenId));
-        assertTrue(registry.resolveToken(valueOf(owner.serviceName(), tokenId)).isPresent(), "still valid for its owner");
-        assertFalse(registry.tokenIds(other.serviceName()).contains(tokenId));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.token(other.serviceName(), tokenId));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.deleteToken(other.serviceName(), tokenId));
+        assertTrue(credentials.resolveToken(valueOf(owner.serviceName(), tokenId)).isPresent(), "still valid for its owner");
+        assertFalse(tokens.tokenIds(other.serviceName()).contains(tokenId));
     }
 
     @Test
     void tokenOperationsOnAnUnknownServiceAreNotFound() {
         String name = "missing-" + unique();
-        assertRefused(Reason.NOT_FOUND, () -> registry.createToken(name, "t", null, null));
-        assertRefused(Reason.NOT_FOUND, () -> registry.tokenIds(name));
-        assertRefused(Reason.NOT_FOUND, () -> registry.token(name, UUID.randomUUID().toString()));
-        assertRefused(Reason.NOT_FOUND, () -> registry.deleteToken(name, UUID.randomUUID().toString()));
-        assertRefused(Reason.NOT_FOUND, () -> registry.operationIds(name));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.createToken(name, "t", null, null));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.tokenIds(name));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.token(name, UUID.randomUUID().toString()));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.deleteToken(name, UUID.randomUUID().toString()));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operationIds(name));
     }
 
     @Test
@@ -351,17 +361,17 @@ public abstract class RegistryContract {
         List<String> invalid = new ArrayList<>(List.of("", "   ", "x".repeat(129), "line\nbreak", "tab\there", "nul\0"));
         invalid.add(null);
         for (String name : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), name, null, null));
+            assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), name, null, null));
         }
-        assertEquals(List.of(), registry.tokenIds(service.serviceName()));
+        assertEquals(List.of(), tokens.tokenIds(service.serviceName()));
     }
 
     @Test
     void printableNamesUpTo128CharactersAreAccepted() {
         ServiceRecord service = newService();
         for (String name : List.of("x".repeat(128), "Grafana (prod) – équipe ☃", "a")) {
-            String tokenId = registry.createToken(service.serviceName(), name, null, null).tokenId();
-            assertEquals(name, registry.token(service.serviceName(), tokenId).token().name());
+            String tokenId = tokens.createToken(service.serviceName(), name, null, null).tokenId();
+            assertEquals(name, tokens.token(service.serviceName(), tokenId).token().name());
         }
     }
 
@@ -371,21 +381,21 @@ public abstract class RegistryContract {
         List<String> invalid = List.of("invoice\u202Egpj.exe", "two\u2028lines", "two\u2029paragraphs", "next\u0085line",
                 "zero\u200Bwidth", "bom\uFEFF", "private\uE000", "half\uD83D", "esc\u001B[0m");
         for (String name : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), name, null, null));
-            assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(service.serviceName(), displayName(name)));
+            assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), name, null, null));
+            assertRefused(Kind.INVALID, () -> services.updateService(service.serviceName(), displayName(name)));
         }
-        assertEquals(List.of(), registry.tokenIds(service.serviceName()));
+        assertEquals(List.of(), tokens.tokenIds(service.serviceName()));
     }
 
     @Test
     void aNameIsMeasuredAsTheColumnMeasuresIt() {
         ServiceRecord service = newService();
         String emoji = "\uD83D\uDE00"; // one character, two UTF-16 code units: H2 counts it as two
-        assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), emoji.repeat(128), null, null));
-        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(service.serviceName(), displayName(emoji.repeat(128))));
-        String tokenId = registry.createToken(service.serviceName(), emoji.repeat(64), null, null).tokenId();
-        assertEquals(emoji.repeat(64), registry.token(service.serviceName(), tokenId).token().name());
-        assertEquals(emoji.repeat(64), registry.updateService(service.serviceName(), displayName(emoji.repeat(64))).displayName());
+        assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), emoji.repeat(128), null, null));
+        assertRefused(Kind.INVALID, () -> services.updateService(service.serviceName(), displayName(emoji.repeat(128))));
+        String tokenId = tokens.createToken(service.serviceName(), emoji.repeat(64), null, null).tokenId();
+        assertEquals(emoji.repeat(64), tokens.token(service.serviceName(), tokenId).token().name());
+        assertEquals(emoji.repeat(64), services.updateService(service.serviceName(), displayName(emoji.repeat(64))).displayName());
     }
 
     @Test
@@ -400,15 +410,15 @@ public abstract class RegistryContract {
                 upstream(null, null, "t".repeat(513), null),
                 upstream(null, null, null, "g".repeat(513)));
         for (ServiceSpec spec : invalid) {
-            assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(service.serviceName(), spec));
+            assertRefused(Kind.INVALID, () -> services.updateService(service.serviceName(), spec));
         }
-        ServiceRecord longest = registry.updateService(service.serviceName(), upstream("u".repeat(256), "\u00e9".repeat(256), "t".repeat(512), "g".repeat(512)));
+        ServiceRecord longest = services.updateService(service.serviceName(), upstream("u".repeat(256), "\u00e9".repeat(256), "t".repeat(512), "g".repeat(512)));
         assertEquals("u".repeat(256), longest.elasticsearchUsername());
         List<String> tooMany = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             tooMany.add((char) ('a' + i) + "x".repeat(250));
         }
-        assertRefused(Reason.BAD_REQUEST, () -> registry.updateService(service.serviceName(),
+        assertRefused(Kind.INVALID, () -> services.updateService(service.serviceName(),
                 new ServiceSpec(null, null, null, null, null, null, null, tooMany, null, null, null, null)));
     }
 
@@ -416,13 +426,13 @@ public abstract class RegistryContract {
     void identifiersNoRecordCanHaveAreNotFoundWithoutAsking() {
         ServiceRecord service = newService();
         String nul = "ldp-\u0000";
-        assertTrue(registry.service(nul).isEmpty());
-        assertRefused(Reason.NOT_FOUND, () -> registry.tokenIds(nul));
-        assertRefused(Reason.NOT_FOUND, () -> registry.createToken(nul, "t", null, null));
-        assertRefused(Reason.NOT_FOUND, () -> registry.token(service.serviceName(), "\u0000"));
-        assertRefused(Reason.NOT_FOUND, () -> registry.operation(service.serviceName(), "not-an-id"));
-        assertRefused(Reason.NOT_FOUND, () -> registry.deleteToken(service.serviceName(), "../x"));
-        assertTrue(registry.resolveAccount("logs-\u0000", PASSWORD).isEmpty());
+        assertTrue(services.service(nul).isEmpty());
+        assertRefused(Kind.NOT_FOUND, () -> tokens.tokenIds(nul));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.createToken(nul, "t", null, null));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.token(service.serviceName(), "\u0000"));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operation(service.serviceName(), "not-an-id"));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.deleteToken(service.serviceName(), "../x"));
+        assertTrue(credentials.resolveAccount("logs-\u0000", PASSWORD).isEmpty());
     }
 
     private static ServiceSpec displayName(String name) {
@@ -438,14 +448,14 @@ public abstract class RegistryContract {
     void invalidClusterIdIsABadRequest() {
         ServiceRecord service = newService();
         for (String clusterId : List.of("", "has space", "x".repeat(65))) {
-            assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), "t", clusterId, null));
+            assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), "t", clusterId, null));
         }
     }
 
     @Test
     void expiryInThePastIsABadRequest() {
         ServiceRecord service = newService();
-        assertRefused(Reason.BAD_REQUEST, () -> registry.createToken(service.serviceName(), "t", null, Instant.now().minusSeconds(1)));
+        assertRefused(Kind.INVALID, () -> tokens.createToken(service.serviceName(), "t", null, Instant.now().minusSeconds(1)));
     }
 
     // ---- resolving credentials ------------------------------------------------------------------------------
@@ -453,13 +463,13 @@ public abstract class RegistryContract {
     @Test
     void validTokenResolvesToItsServiceAndOpenedUpstreamSecrets() {
         String name = "svc-" + unique();
-        registry.createService(new ServiceSpec(name, "user-" + unique(), PASSWORD, null, null, "es-user", "es-secret-1",
+        services.createService(new ServiceSpec(name, "user-" + unique(), PASSWORD, null, null, "es-user", "es-secret-1",
                 null, null, "gl-user", "gl-secret-2", "gl-token-3"));
-        ServiceRecord service = registry.service(name).orElseThrow();
+        ServiceRecord service = services.service(name).orElseThrow();
         Instant expiresAt = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MICROS);
-        String tokenId = registry.createToken(name, "t", null, expiresAt).tokenId();
+        String tokenId = tokens.createToken(name, "t", null, expiresAt).tokenId();
 
-        ResolvedCredential resolved = registry.resolveToken(valueOf(name, tokenId)).orElseThrow();
+        ResolvedCredential resolved = credentials.resolveToken(valueOf(name, tokenId)).orElseThrow();
         assertEquals(service, resolved.service());
         assertEquals(tokenId, resolved.tokenId());
         assertEquals(expiresAt, resolved.expiresAt());
@@ -468,21 +478,21 @@ public abstract class RegistryContract {
 
     @Test
     void unknownTokenDoesNotResolve() {
-        assertTrue(registry.resolveToken("a".repeat(52)).isEmpty());
-        assertTrue(registry.resolveToken("").isEmpty());
+        assertTrue(credentials.resolveToken("a".repeat(52)).isEmpty());
+        assertTrue(credentials.resolveToken("").isEmpty());
     }
 
     @Test
     void expiredTokenDoesNotResolve() {
         ServiceRecord service = newService();
         Instant expiresAt = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.MICROS);
-        String tokenId = registry.createToken(service.serviceName(), "short-lived", null, expiresAt).tokenId();
+        String tokenId = tokens.createToken(service.serviceName(), "short-lived", null, expiresAt).tokenId();
         String value = valueOf(service.serviceName(), tokenId);
-        assertTrue(registry.resolveToken(value).isPresent(), "valid before its expiry");
+        assertTrue(credentials.resolveToken(value).isPresent(), "valid before its expiry");
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> Instant.now().isAfter(expiresAt));
-        assertTrue(registry.resolveToken(value).isEmpty(), "refused once expired");
-        assertEquals(expiresAt, registry.token(service.serviceName(), tokenId).token().expiresAt(), "still readable by its owner");
+        assertTrue(credentials.resolveToken(value).isEmpty(), "refused once expired");
+        assertEquals(expiresAt, tokens.token(service.serviceName(), tokenId).token().expiresAt(), "still readable by its owner");
     }
 
     @Test
@@ -490,44 +500,44 @@ public abstract class RegistryContract {
         ServiceRecord service = newService();
         String value = valueOf(service.serviceName(), newToken(service));
 
-        registry.updateService(service.serviceName(), state(ServiceState.DISABLED));
-        assertTrue(registry.resolveToken(value).isEmpty());
+        services.updateService(service.serviceName(), state(ServiceState.DISABLED));
+        assertTrue(credentials.resolveToken(value).isEmpty());
 
-        registry.updateService(service.serviceName(), state(ServiceState.ENABLED));
-        assertTrue(registry.resolveToken(value).isPresent());
+        services.updateService(service.serviceName(), state(ServiceState.ENABLED));
+        assertTrue(credentials.resolveToken(value).isPresent());
     }
 
     @Test
     void accountResolvesWithTheRightPasswordOnly() {
         ServiceRecord service = newService();
 
-        ResolvedCredential resolved = registry.resolveAccount(service.username(), PASSWORD).orElseThrow();
+        ResolvedCredential resolved = credentials.resolveAccount(service.username(), PASSWORD).orElseThrow();
         assertEquals(service.serviceName(), resolved.service().serviceName());
         assertNull(resolved.tokenId());
         assertNull(resolved.expiresAt());
-        assertTrue(registry.resolveAccount(service.username(), PASSWORD + "x").isEmpty());
-        assertTrue(registry.resolveAccount(service.username(), PASSWORD.toUpperCase()).isEmpty());
-        assertTrue(registry.resolveAccount(service.username(), "").isEmpty());
-        assertTrue(registry.resolveAccount(service.username(), null).isEmpty());
+        assertTrue(credentials.resolveAccount(service.username(), PASSWORD + "x").isEmpty());
+        assertTrue(credentials.resolveAccount(service.username(), PASSWORD.toUpperCase()).isEmpty());
+        assertTrue(credentials.resolveAccount(service.username(), "").isEmpty());
+        assertTrue(credentials.resolveAccount(service.username(), null).isEmpty());
     }
 
     @Test
     void unknownUsernameDoesNotResolve() {
-        assertTrue(registry.resolveAccount("nobody-" + unique(), PASSWORD).isEmpty());
+        assertTrue(credentials.resolveAccount("nobody-" + unique(), PASSWORD).isEmpty());
     }
 
     @Test
     void accountOfADisabledServiceDoesNotResolve() {
         ServiceRecord service = newService();
-        registry.updateService(service.serviceName(), state(ServiceState.DISABLED));
-        assertTrue(registry.resolveAccount(service.username(), PASSWORD).isEmpty());
+        services.updateService(service.serviceName(), state(ServiceState.DISABLED));
+        assertTrue(credentials.resolveAccount(service.username(), PASSWORD).isEmpty());
     }
 
     @Test
     void serviceWithoutAPasswordHasNoUsableAccount() {
-        ServiceRecord service = registry.createService(spec("svc-" + unique(), "user-" + unique()));
+        ServiceRecord service = services.createService(spec("svc-" + unique(), "user-" + unique()));
         assertNull(service.passwordHash());
-        assertTrue(registry.resolveAccount(service.username(), PASSWORD).isEmpty());
+        assertTrue(credentials.resolveAccount(service.username(), PASSWORD).isEmpty());
     }
 
     // ---- revocation and operations --------------------------------------------------------------------------
@@ -538,63 +548,63 @@ public abstract class RegistryContract {
         String tokenId = newToken(service);
         String value = valueOf(service.serviceName(), tokenId);
 
-        OperationRecord deletion = registry.deleteToken(service.serviceName(), tokenId);
+        OperationRecord deletion = tokens.deleteToken(service.serviceName(), tokenId);
         assertEquals(OperationState.SUCCESS, deletion.state());
         assertEquals("deleteToken", deletion.action());
         assertEquals(tokenId, deletion.tokenId());
         assertNotNull(deletion.revocationId());
 
-        assertTrue(registry.resolveToken(value).isEmpty());
-        assertRefused(Reason.NOT_FOUND, () -> registry.token(service.serviceName(), tokenId));
-        assertFalse(registry.tokenIds(service.serviceName()).contains(tokenId));
-        assertRefused(Reason.NOT_FOUND, () -> registry.deleteToken(service.serviceName(), tokenId));
+        assertTrue(credentials.resolveToken(value).isEmpty());
+        assertRefused(Kind.NOT_FOUND, () -> tokens.token(service.serviceName(), tokenId));
+        assertFalse(tokens.tokenIds(service.serviceName()).contains(tokenId));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.deleteToken(service.serviceName(), tokenId));
     }
 
     @Test
     void operationsAreListedInOrderAndReadBack() {
         ServiceRecord service = newService();
-        OperationRecord created = registry.createToken(service.serviceName(), "t", null, null);
-        OperationRecord deleted = registry.deleteToken(service.serviceName(), created.tokenId());
-        OperationRecord password = registry.changePassword(service.serviceName(), "another-password-42");
+        OperationRecord created = tokens.createToken(service.serviceName(), "t", null, null);
+        OperationRecord deleted = tokens.deleteToken(service.serviceName(), created.tokenId());
+        OperationRecord password = services.changePassword(service.serviceName(), "another-password-42");
 
         assertEquals(List.of(created.operationId(), deleted.operationId(), password.operationId()),
-                registry.operationIds(service.serviceName()));
-        assertSameOperation(created, registry.operation(service.serviceName(), created.operationId()));
-        assertSameOperation(deleted, registry.operation(service.serviceName(), deleted.operationId()));
-        assertSameOperation(password, registry.operation(service.serviceName(), password.operationId()));
-        assertRefused(Reason.NOT_FOUND, () -> registry.operation(newService().serviceName(), created.operationId()));
-        assertRefused(Reason.NOT_FOUND, () -> registry.operation(service.serviceName(), UUID.randomUUID().toString()));
+                operations.operationIds(service.serviceName()));
+        assertSameOperation(created, operations.operation(service.serviceName(), created.operationId()));
+        assertSameOperation(deleted, operations.operation(service.serviceName(), deleted.operationId()));
+        assertSameOperation(password, operations.operation(service.serviceName(), password.operationId()));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operation(newService().serviceName(), created.operationId()));
+        assertRefused(Kind.NOT_FOUND, () -> operations.operation(service.serviceName(), UUID.randomUUID().toString()));
     }
 
     @Test
     void operationWithoutARevocationHasNoRevocationId() {
         ServiceRecord service = newService();
-        OperationRecord created = registry.createToken(service.serviceName(), "t", null, null);
+        OperationRecord created = tokens.createToken(service.serviceName(), "t", null, null);
         assertNull(created.revocationId());
-        assertNull(registry.operation(service.serviceName(), created.operationId()).revocationId(),
+        assertNull(operations.operation(service.serviceName(), created.operationId()).revocationId(),
                 "a NULL revocation_id must read back as null, not 0");
     }
 
     @Test
     void changePasswordReplacesTheAccountPassword() {
         ServiceRecord service = newService();
-        OperationRecord operation = registry.changePassword(service.serviceName(), "brand-new-password-1");
+        OperationRecord operation = services.changePassword(service.serviceName(), "brand-new-password-1");
 
         assertEquals(OperationState.SUCCESS, operation.state());
         assertEquals("changePassword", operation.action());
         assertNull(operation.tokenId());
-        assertTrue(registry.resolveAccount(service.username(), PASSWORD).isEmpty(), "old password refused");
-        assertTrue(registry.resolveAccount(service.username(), "brand-new-password-1").isPresent(), "new password accepted");
+        assertTrue(credentials.resolveAccount(service.username(), PASSWORD).isEmpty(), "old password refused");
+        assertTrue(credentials.resolveAccount(service.username(), "brand-new-password-1").isPresent(), "new password accepted");
     }
 
     @Test
     void changePasswordValidatesThePasswordAndTheService() {
         ServiceRecord service = newService();
-        assertRefused(Reason.BAD_REQUEST, () -> registry.changePassword(service.serviceName(), "too-short"));
-        assertRefused(Reason.BAD_REQUEST, () -> registry.changePassword(service.serviceName(), null));
-        assertRefused(Reason.BAD_REQUEST, () -> registry.changePassword(service.serviceName(), "control\nchar-password"));
-        assertRefused(Reason.NOT_FOUND, () -> registry.changePassword("missing-" + unique(), "brand-new-password-1"));
-        assertTrue(registry.resolveAccount(service.username(), PASSWORD).isPresent(), "unchanged");
+        assertRefused(Kind.INVALID, () -> services.changePassword(service.serviceName(), "too-short"));
+        assertRefused(Kind.INVALID, () -> services.changePassword(service.serviceName(), null));
+        assertRefused(Kind.INVALID, () -> services.changePassword(service.serviceName(), "control\nchar-password"));
+        assertRefused(Kind.NOT_FOUND, () -> services.changePassword("missing-" + unique(), "brand-new-password-1"));
+        assertTrue(credentials.resolveAccount(service.username(), PASSWORD).isPresent(), "unchanged");
     }
 
     @Test
@@ -604,19 +614,19 @@ public abstract class RegistryContract {
         String second = newToken(service);
         String firstValue = valueOf(service.serviceName(), first);
         String secondValue = valueOf(service.serviceName(), second);
-        registry.changePassword(service.serviceName(), "brand-new-password-1");
+        services.changePassword(service.serviceName(), "brand-new-password-1");
         ServiceRecord survivor = newService();
         String survivorValue = valueOf(survivor.serviceName(), newToken(survivor));
 
-        registry.deleteService(service.serviceName());
+        services.deleteService(service.serviceName());
 
-        assertTrue(registry.resolveToken(firstValue).isEmpty());
-        assertTrue(registry.resolveToken(secondValue).isEmpty());
+        assertTrue(credentials.resolveToken(firstValue).isEmpty());
+        assertTrue(credentials.resolveToken(secondValue).isEmpty());
         assertEquals(0, count("SELECT COUNT(*) FROM token WHERE service_name = ?", service.serviceName()));
         assertEquals(0, count("SELECT COUNT(*) FROM operation WHERE service_name = ?", service.serviceName()));
-        assertRefused(Reason.NOT_FOUND, () -> registry.operationIds(service.serviceName()));
-        assertRefused(Reason.NOT_FOUND, () -> registry.tokenIds(service.serviceName()));
-        assertTrue(registry.resolveToken(survivorValue).isPresent(), "other services keep their tokens");
+        assertRefused(Kind.NOT_FOUND, () -> operations.operationIds(service.serviceName()));
+        assertRefused(Kind.NOT_FOUND, () -> tokens.tokenIds(service.serviceName()));
+        assertTrue(credentials.resolveToken(survivorValue).isPresent(), "other services keep their tokens");
         assertEquals(1, count("SELECT COUNT(*) FROM operation WHERE service_name = ?", survivor.serviceName()));
     }
 
@@ -624,12 +634,12 @@ public abstract class RegistryContract {
     void deletingAServiceFreesItsNameAndUsername() {
         ServiceRecord service = newService();
         newToken(service);
-        registry.deleteService(service.serviceName());
+        services.deleteService(service.serviceName());
 
-        registry.createService(new ServiceSpec(service.serviceName(), service.username(), PASSWORD, null, null, null, null,
+        services.createService(new ServiceSpec(service.serviceName(), service.username(), PASSWORD, null, null, null, null,
                 null, null, null, null, null));
-        assertEquals(List.of(), registry.tokenIds(service.serviceName()), "a recreated service does not inherit tokens");
-        assertEquals(List.of(), registry.operationIds(service.serviceName()), "nor operations");
+        assertEquals(List.of(), tokens.tokenIds(service.serviceName()), "a recreated service does not inherit tokens");
+        assertEquals(List.of(), operations.operationIds(service.serviceName()), "nor operations");
     }
 
     // ---- several gateway nodes ------------------------------------------------------------------------------
@@ -642,19 +652,19 @@ public abstract class RegistryContract {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         String otherNode = insertNode(now.minusSeconds(60), now);
         try {
-            OperationRecord deletion = registry.deleteToken(service.serviceName(), tokenId);
+            OperationRecord deletion = tokens.deleteToken(service.serviceName(), tokenId);
             assertEquals(OperationState.RUNNING, deletion.state(), "another live node has not refused the token yet");
-            assertTrue(registry.resolveToken(value).isEmpty(), "the answering node refuses it at once");
+            assertTrue(credentials.resolveToken(value).isEmpty(), "the answering node refuses it at once");
             assertNotNull(deletion.revocationId());
 
             node.completeOperations();
-            assertEquals(OperationState.RUNNING, registry.operation(service.serviceName(), deletion.operationId()).state());
+            assertEquals(OperationState.RUNNING, operations.operation(service.serviceName(), deletion.operationId()).state());
 
             heartbeat(otherNode, Instant.now());
             acknowledge(deletion.revocationId(), otherNode);
             node.completeOperations();
 
-            OperationRecord done = registry.operation(service.serviceName(), deletion.operationId());
+            OperationRecord done = operations.operation(service.serviceName(), deletion.operationId());
             assertEquals(OperationState.SUCCESS, done.state());
             assertEquals(tokenId, done.tokenId());
             assertFalse(done.updatedAt().isBefore(deletion.updatedAt()));
@@ -670,7 +680,7 @@ public abstract class RegistryContract {
         Instant lastSeen = Instant.now().minus(config.cluster().nodeTimeout()).minusSeconds(5).truncatedTo(ChronoUnit.MICROS);
         String silentNode = insertNode(lastSeen.minusSeconds(60), lastSeen);
         try {
-            assertEquals(OperationState.SUCCESS, registry.deleteToken(service.serviceName(), tokenId).state());
+            assertEquals(OperationState.SUCCESS, tokens.deleteToken(service.serviceName(), tokenId).state());
         } finally {
             removeNode(silentNode);
         }
@@ -684,13 +694,13 @@ public abstract class RegistryContract {
         String liveNode = insertNode(now.minusSeconds(60), now);
         String laterNode = null;
         try {
-            OperationRecord deletion = registry.deleteToken(service.serviceName(), tokenId);
+            OperationRecord deletion = tokens.deleteToken(service.serviceName(), tokenId);
             assertEquals(OperationState.RUNNING, deletion.state());
             acknowledge(deletion.revocationId(), liveNode);
             // A node that joined after the revocation never held the token in its cache: nothing to wait for.
             laterNode = insertNode(Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MICROS), Instant.now().plusSeconds(1));
             node.completeOperations();
-            assertEquals(OperationState.SUCCESS, registry.operation(service.serviceName(), deletion.operationId()).state());
+            assertEquals(OperationState.SUCCESS, operations.operation(service.serviceName(), deletion.operationId()).state());
         } finally {
             removeNode(liveNode);
             if (laterNode != null) {
@@ -711,13 +721,13 @@ public abstract class RegistryContract {
     void timestampsRoundTripWithMicrosecondPrecision() {
         ServiceRecord service = newService();
         Instant expiresAt = Instant.parse("2031-02-03T04:05:06.123456Z");
-        String tokenId = registry.createToken(service.serviceName(), "t", null, expiresAt).tokenId();
+        String tokenId = tokens.createToken(service.serviceName(), "t", null, expiresAt).tokenId();
 
-        TokenRecord token = registry.token(service.serviceName(), tokenId).token();
+        TokenRecord token = tokens.token(service.serviceName(), tokenId).token();
         assertEquals(expiresAt, token.expiresAt());
         assertEquals(0, token.createdAt().getNano() % 1000, "created at is kept to the microsecond");
         assertEquals(token.createdAt(), token.updatedAt());
-        ServiceRecord read = registry.service(service.serviceName()).orElseThrow();
+        ServiceRecord read = services.service(service.serviceName()).orElseThrow();
         assertEquals(service.createdAt(), read.createdAt(), "what was written is what is read");
         assertEquals(service.updatedAt(), read.updatedAt());
     }
@@ -726,7 +736,7 @@ public abstract class RegistryContract {
     void timestampColumnsKeepTheInstantWithAnOffset() {
         ServiceRecord service = newService();
         Instant expiresAt = Instant.parse("2031-02-03T04:05:06.654321Z");
-        String tokenId = registry.createToken(service.serviceName(), "t", null, expiresAt).tokenId();
+        String tokenId = tokens.createToken(service.serviceName(), "t", null, expiresAt).tokenId();
 
         OffsetDateTime stored = jdbc.inTransaction(c -> {
             try (PreparedStatement st = c.prepareStatement("SELECT expires_at FROM token WHERE token_id = ?")) {
@@ -746,8 +756,8 @@ public abstract class RegistryContract {
     @Test
     void timesLeaveAsIsoOffsetDateTimesThatParseBackExactly() throws JsonProcessingException {
         ServiceRecord service = newService();
-        OperationRecord operation = registry.createToken(service.serviceName(), "t", null, null);
-        Instant createdAt = registry.operation(service.serviceName(), operation.operationId()).createdAt();
+        OperationRecord operation = tokens.createToken(service.serviceName(), "t", null, null);
+        Instant createdAt = operations.operation(service.serviceName(), operation.operationId()).createdAt();
 
         String json = mapper.writeValueAsString(createdAt);
         String text = json.substring(1, json.length() - 1);
@@ -796,17 +806,17 @@ public abstract class RegistryContract {
     }
 
     ServiceRecord newService(String name) {
-        return registry.createService(new ServiceSpec(name, "user-" + unique(), PASSWORD, "Service " + name, null,
+        return services.createService(new ServiceSpec(name, "user-" + unique(), PASSWORD, "Service " + name, null,
                 null, null, null, null, null, null, null));
     }
 
     String newToken(ServiceRecord service) {
-        return registry.createToken(service.serviceName(), "token-" + unique(), null, null).tokenId();
+        return tokens.createToken(service.serviceName(), "token-" + unique(), null, null).tokenId();
     }
 
     /** The token's value, opened by the registry, remembered as a secret. */
     String valueOf(String serviceName, String tokenId) {
-        String value = registry.token(serviceName, tokenId).value();
+        String value = tokens.token(serviceName, tokenId).value();
         SECRETS.add(value);
         return value;
     }
@@ -819,9 +829,9 @@ public abstract class RegistryContract {
         return new ServiceSpec(null, null, null, null, state, null, null, null, null, null, null, null);
     }
 
-    static void assertRefused(Reason reason, Executable call) {
-        RegistryException refused = assertThrows(RegistryException.class, call);
-        assertEquals(reason, refused.reason(), refused.getMessage());
+    static void assertRefused(Kind kind, Executable call) {
+        GatewayError refused = assertThrows(GatewayError.class, call);
+        assertEquals(kind, refused.kind(), refused.getMessage());
     }
 
     /** Same operation as the client sees it (the revocation id has its own test). */

@@ -1,5 +1,6 @@
 package io.logstokengateway.registry;
 
+import io.logstokengateway.error.GatewayError;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -16,5 +17,13 @@ class RegistryUnavailableExceptionTest {
         RegistryUnavailableException e = new RegistryUnavailableException(driver);
         assertEquals("The token registry is unavailable (SQLState 23502, SQLException)", e.getMessage());
         assertFalse(e.getMessage().contains("sealed-secret-value"));
+    }
+
+    @Test
+    void theClientIsToldOnlyThatTheRegistryIsUnavailable() {
+        RegistryUnavailableException e = new RegistryUnavailableException(new SQLException("Failing row contains (sealed-secret-value)", "08006"));
+        assertEquals(GatewayError.Kind.UNAVAILABLE, e.kind());
+        assertEquals(503, e.status());
+        assertEquals("The token registry is temporarily unavailable, try again later", e.clientMessage());
     }
 }

@@ -65,16 +65,16 @@ public class AuthBenchmark {
     public void setUp() throws Exception {
         dataDir = Files.createTempDirectory("ltg-jmh-");
         env = BenchRegistry.open(dataDir);
-        env.registry.createService(new ServiceSpec(SERVICE, USERNAME, PASSWORD, "jmh", null, USERNAME, "upstream-password",
+        env.services.createService(new ServiceSpec(SERVICE, USERNAME, PASSWORD, "jmh", null, USERNAME, "upstream-password",
                 null, null, null, null, "graylog-token"));
-        OperationRecord created = env.registry.createToken(SERVICE, "jmh", null, null);
-        String token = env.registry.token(SERVICE, created.tokenId()).value();
+        OperationRecord created = env.tokens.createToken(SERVICE, "jmh", null, null);
+        String token = env.tokens.token(SERVICE, created.tokenId()).value();
         tokenHeader = basic(token + ":token");
         accountHeader = basic(USERNAME + ":" + PASSWORD);
         unknownHeader = basic("x".repeat(token.length()) + ":token");
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        authenticator = new Authenticator(env.registry, env.node, new TokenUsage(env.registry, env.vertx),
+        authenticator = new Authenticator(env.credentials, env.node, new TokenUsage(env.tokens, env.vertx),
                 new GuessThrottle(env.config, new MemoryAttemptLedger(env.config), meters), env.vertx, meters, env.config);
         accepted = (Cache<String, Caller>) field("accepted").get(authenticator);
         refused = (Cache<String, Boolean>) field("refused").get(authenticator);

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The gateway's real registry outside CDI, for the microbenchmarks: the real {@link Registry}, {@link Jdbc},
+ * The gateway's real registry outside CDI, for the microbenchmarks: the real {@link Services}, {@link Tokens}, {@link CredentialResolver}, {@link Jdbc},
  * {@link ClusterNode}, hashers and secret box, on an embedded H2 file database migrated by the real Flyway scripts
  * and reached through an Agroal pool, as the application does. What CDI would inject and cannot be had cheaply is
  * replaced by minimal stand-ins: the configuration (the defaults of {@link GatewayConfig}), the datasource lookup and
@@ -36,7 +36,9 @@ public final class BenchRegistry implements AutoCloseable {
 
     public final GatewayConfig config;
     public final Vertx vertx;
-    public final Registry registry;
+    public final Services services;
+    public final Tokens tokens;
+    public final CredentialResolver credentials;
     public final ClusterNode node;
     private final AgroalDataSource dataSource;
 
@@ -53,7 +55,13 @@ public final class BenchRegistry implements AutoCloseable {
         Event<Revocation> revocations = noRevocationListeners();
         node = new ClusterNode(jdbc, vertx, revocations, config);
         SecretKeys keys = new SecretKeys(config);
-        registry = new Registry(jdbc, new SecretBox(keys), new TokenHasher(keys), new PasswordHasher(), node, revocations, config);
+        SecretBox secretBox = new SecretBox(keys);
+        TokenHasher tokenHasher = new TokenHasher(keys);
+        PasswordHasher passwordHasher = new PasswordHasher();
+        Operations operations = new Operations(jdbc, node, revocations);
+        services = new Services(jdbc, secretBox, passwordHasher, operations);
+        tokens = new Tokens(jdbc, secretBox, tokenHasher, operations, config);
+        credentials = new CredentialResolver(jdbc, secretBox, tokenHasher, passwordHasher);
         node.start(new StartupEvent()); // heartbeat, then the periodic poll the application runs too
     }
 
