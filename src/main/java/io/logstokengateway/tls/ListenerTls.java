@@ -64,6 +64,7 @@ public class ListenerTls implements HttpServerOptionsCustomizer {
         }
     }
 
+    /** Fired every {@code quarkus.tls.reload-period}, changed or not: Vert.x rebuilds the context only on a change. */
     void reload(@Observes CertificateUpdatedEvent update) {
         if (!TlsConfig.DEFAULT_NAME.equals(update.name())) {
             return;
@@ -75,7 +76,7 @@ public class ListenerTls implements HttpServerOptionsCustomizer {
                 }
             });
         }
-        LOG.infof("Reloaded certificate applied to %d proxy listener server(s)", proxyServers.size());
+        LOG.debugf("Reloaded key store handed to %d proxy listener server(s)", proxyServers.size());
     }
 
     /** The management listener's HTTPS server: client certificates as {@code gateway.management.client-auth} says. */
