@@ -1,5 +1,6 @@
 package io.logstokengateway.testsupport;
 
+import javax.net.SocketFactory;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -36,12 +37,24 @@ public final class RawHttpConnection implements Closeable {
     }
 
     private final int port;
+    private final SocketFactory sockets;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     public RawHttpConnection(int port) {
+        this(port, SocketFactory.getDefault());
+    }
+
+    /** Connections made by {@code sockets}, e.g. an {@code SSLSocketFactory} for a listener serving HTTPS. */
+    public RawHttpConnection(int port, SocketFactory sockets) {
         this.port = port;
+        this.sockets = sockets;
+    }
+
+    /** The connection of the last exchange, or {@code null} before the first one and after a close. */
+    public Socket socket() {
+        return socket;
     }
 
     /** Sends one request (reconnecting if the last answer closed the connection) and reads its answer. */
@@ -75,7 +88,7 @@ public final class RawHttpConnection implements Closeable {
     }
 
     private void connect() throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket = sockets.createSocket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(30_000);
         socket.setTcpNoDelay(true);
         in = new BufferedInputStream(socket.getInputStream());

@@ -63,17 +63,23 @@ final class ListenerPki {
         return dir.resolve(PrivateCa.CERTIFICATE_PEM);
     }
 
+    /** The folder the key store is read from, laid out as Kubernetes mounts a TLS secret. */
+    private Path mount() {
+        return dir.resolve("mounted-secret");
+    }
+
     Path certPem() {
-        return dir.resolve("tls.crt");
+        return mount().resolve("tls.crt");
     }
 
     Path keyPem() {
-        return dir.resolve("tls.key");
+        return mount().resolve("tls.key");
     }
 
     /**
-     * A new key pair and certificate from the same CA replace {@code tls.crt} and {@code tls.key}, each file moved into
-     * place whole, as a secret volume update would. Returns the new certificate's serial number.
+     * A new key pair and certificate from the same CA replace {@code tls.crt} and {@code tls.key} together, the way
+     * Kubernetes updates a mounted secret: both files are links through {@code ..data}, which is switched in one rename
+     * to a folder holding the new pair. Returns the new certificate's serial number.
      */
     BigInteger rotate(String name) {
         return issueServer(PrivateCa.open(dir), name);
@@ -90,20 +96,22 @@ final class ListenerPki {
                 pem.append(pem("CERTIFICATE", certificate.getEncoded()));
             }
             byte[] key = keyStore.getKey("server", PrivateCa.PASSWORD.toCharArray()).getEncoded();
-            replace(keyPem(), pem("PRIVATE KEY", key));
-            replace(certPem(), pem.toString());
+            Path version = Files.createDirectories(mount().resolve(".." + name));
+            Files.writeString(version.resolve("tls.crt"), pem, StandardCharsets.US_ASCII);
+            Files.writeString(version.resolve("tls.key"), pem("PRIVATE KEY", key), StandardCharsets.US_ASCII);
+            Path next = Files.createSymbolicLink(mount().resolve("..data_tmp"), version.getFileName());
+            Files.move(next, mount().resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            for (String file : new String[] {"tls.crt", "tls.key"}) {
+                if (!Files.isSymbolicLink(mount().resolve(file))) {
+                    Files.createSymbolicLink(mount().resolve(file), Path.of("..data", file));
+                }
+            }
             return ((X509Certificate) chain[0]).getSerialNumber();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private void replace(Path file, String content) throws IOException {
-        Path next = Files.createTempFile(dir, file.getFileName().toString(), ".next");
-        Files.writeString(next, content, StandardCharsets.US_ASCII);
-        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String pem(String type, byte[] der) {
