@@ -11,12 +11,15 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SSLOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -34,10 +37,13 @@ public class ListenerTls implements HttpServerOptionsCustomizer {
     private final Optional<TlsConfiguration> tls;
     private final ClientAuth managementClientAuth;
     private final List<HttpServer> proxyServers = new CopyOnWriteArrayList<>();
+    /** What the proxy listeners' servers were last given. */
+    private SSLOptions applied;
 
     public ListenerTls(TlsConfigurationRegistry registry, GatewayConfig config) {
         this.tls = registry.getDefault().filter(configuration -> configuration.getKeyStoreOptions() != null);
         this.managementClientAuth = config.management().clientAuth();
+        this.applied = tls.map(TlsConfiguration::getSSLOptions).orElse(null);
     }
 
     /** Whether the listeners serve HTTPS: the default TLS configuration has a key store. */
@@ -64,19 +70,27 @@ public class ListenerTls implements HttpServerOptionsCustomizer {
         }
     }
 
-    /** Fired every {@code quarkus.tls.reload-period}, changed or not: Vert.x rebuilds the context only on a change. */
-    void reload(@Observes CertificateUpdatedEvent update) {
-        if (!TlsConfig.DEFAULT_NAME.equals(update.name())) {
+    /**
+     * Fired every {@code quarkus.tls.reload-period}, whether the files changed or not. Only a change is handed on:
+     * while Vert.x (4.5) swaps a server's TLS context, a connection arriving at that instant is reset, so the servers
+     * are left alone when there is nothing to swap.
+     */
+    synchronized void reload(@Observes CertificateUpdatedEvent update) {
+        SSLOptions options = update.tlsConfiguration().getSSLOptions();
+        if (!TlsConfig.DEFAULT_NAME.equals(update.name()) || options.equals(applied)) {
             return;
         }
-        for (HttpServer server : proxyServers) {
-            server.updateSSLOptions(update.tlsConfiguration().getSSLOptions()).onComplete(done -> {
+        applied = options;
+        Set<Integer> ports = new HashSet<>();
+        for (HttpServer server : proxyServers.stream().filter(server -> ports.add(server.actualPort())).toList()) {
+            // The instances of a listener share one server: one update is enough, and one swap the fewest resets.
+            server.updateSSLOptions(options).onComplete(done -> {
                 if (done.failed()) {
                     LOG.warnf("A proxy listener kept its previous certificate: %s", done.cause().getMessage());
                 }
             });
         }
-        LOG.debugf("Reloaded key store handed to %d proxy listener server(s)", proxyServers.size());
+        LOG.infof("Renewed key store applied to the proxy listeners");
     }
 
     /** The management listener's HTTPS server: client certificates as {@code gateway.management.client-auth} says. */

@@ -42,7 +42,7 @@ class KubernetesManifestsTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** What the README's sizing asks above the heap for metaspace, threads and direct buffers. */
     static final long HEADROOM_MIB = 256;
-    /** The longest the gateway takes to stop once it got SIGTERM (drain included), as the README states. */
+    /** Time left to the gateway, after the preStop pause, to drain and stop once it got SIGTERM. */
     static final long STOP_SECONDS = 30;
 
     final JsonNode kustomization = read("kustomization.yaml");
@@ -199,6 +199,11 @@ class KubernetesManifestsTest {
         }
         Set<String> environment = new HashSet<>();
         known.forEach(property -> environment.add(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT)));
+        // Written as environment variables in the README's production command.
+        Matcher variables = Pattern.compile("\\bQUARKUS_[A-Z0-9_]+").matcher(readme);
+        while (variables.find()) {
+            environment.add(variables.group());
+        }
         return environment;
     }
 

@@ -18,7 +18,9 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,16 +67,27 @@ class CertificateRotationTest {
         BigInteger renewed = pki.rotate("gateway-renewed-" + System.nanoTime());
         long rotated = System.nanoTime();
         Map<String, Long> seenAfterMillis = new LinkedHashMap<>();
+        int attempts = 0;
+        List<String> resets = new ArrayList<>();
         while (seenAfterMillis.size() < ports.size() && (System.nanoTime() - rotated) / 1_000_000 < DEADLINE_MILLIS) {
             for (var listener : ports.entrySet()) {
-                if (!seenAfterMillis.containsKey(listener.getKey()) && renewed.equals(freshSerial(listener.getValue()))) {
-                    seenAfterMillis.put(listener.getKey(), (System.nanoTime() - rotated) / 1_000_000);
+                if (seenAfterMillis.containsKey(listener.getKey())) {
+                    continue;
+                }
+                attempts++;
+                try {
+                    if (renewed.equals(freshSerial(listener.getValue()))) {
+                        seenAfterMillis.put(listener.getKey(), (System.nanoTime() - rotated) / 1_000_000);
+                    }
+                } catch (IOException swapping) {
+                    resets.add(listener.getKey());
                 }
             }
             Thread.sleep(50);
         }
-        Files.writeString(Path.of("target", "tls-rotation.txt"), "new certificate seen by new connections after (ms): "
-                + seenAfterMillis + " (reload period 1 s)\n");
+        Files.writeString(Path.of("target", "tls-rotation.txt"), "reload period 1 s; new certificate seen by new connections after"
+                + " (ms): " + seenAfterMillis + "; connections refused while a listener swapped its TLS context: " + resets
+                + " of " + attempts + "\n");
         assertEquals(ports.keySet(), seenAfterMillis.keySet(), () -> "renewed certificate seen within " + DEADLINE_MILLIS
                 + " ms only on " + seenAfterMillis);
 
@@ -87,6 +100,8 @@ class CertificateRotationTest {
             connection.close();
         }
         before.values().forEach(old -> assertTrue(!old.equals(renewed)));
+        // Vert.x 4.5 resets a connection that arrives at the very instant a server swaps its TLS context (README, "TLS").
+        assertTrue(resets.size() <= ports.size(), () -> "refused while swapping: " + resets);
     }
 
     /** The certificate a new connection gets, from a new client context (so no session of an earlier one is resumed). */
