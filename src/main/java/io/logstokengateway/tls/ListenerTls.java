@@ -72,8 +72,8 @@ public class ListenerTls implements HttpServerOptionsCustomizer {
 
     /**
      * Fired every {@code quarkus.tls.reload-period}, whether the files changed or not. Only a change is handed on:
-     * while Vert.x (4.5) swaps a server's TLS context, a connection arriving at that instant is reset, so the servers
-     * are left alone when there is nothing to swap.
+     * a connection arriving while Vert.x (4.5) swaps a server's TLS context is reset, so the servers are left alone
+     * when there is nothing to swap.
      */
     synchronized void reload(@Observes CertificateUpdatedEvent update) {
         SSLOptions options = update.tlsConfiguration().getSSLOptions();
@@ -90,7 +90,7 @@ public class ListenerTls implements HttpServerOptionsCustomizer {
                 }
             });
         }
-        LOG.infof("Renewed key store applied to the proxy listeners");
+        LOG.info("Renewed key store handed to the proxy listeners");
     }
 
     /** The management listener's HTTPS server: client certificates as {@code gateway.management.client-auth} says. */
