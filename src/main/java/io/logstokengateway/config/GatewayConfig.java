@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.vertx.core.http.ClientAuth;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ public interface GatewayConfig {
     Path dataDir();
 
     Admin admin();
+
+    Management management();
 
     Secrets secrets();
 
@@ -47,6 +50,16 @@ public interface GatewayConfig {
          * ({@code openssl rand -hex 32}); without it the admin API refuses everyone.
          */
         Optional<String> key();
+    }
+
+    interface Management {
+        /**
+         * TLS client certificates on the management listener once it serves HTTPS: {@code none}, {@code request}
+         * (checked against {@code quarkus.tls.trust-store.*} when presented) or {@code required} (no connection
+         * without one). Credentials are asked for as before either way.
+         */
+        @WithDefault("none")
+        ClientAuth clientAuth();
     }
 
     interface Secrets {

@@ -11,6 +11,7 @@ import io.logstokengateway.limits.CallerConcurrency;
 import io.logstokengateway.limits.LimitRefusals;
 import io.logstokengateway.scope.ScopeLimits;
 import io.logstokengateway.scope.SearchContexts;
+import io.logstokengateway.tls.ListenerTls;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
@@ -49,6 +50,7 @@ public class ProxyListeners {
     private final AuditLog audit;
     private final SearchContextSeal seal;
     private final ProxyServices services;
+    private final ListenerTls tls;
     private IndexCatalogSource catalogs;
     private final List<String> deployments = new ArrayList<>();
     private final List<ConnectionGuard> guards = new ArrayList<>();
@@ -58,7 +60,7 @@ public class ProxyListeners {
 
     public ProxyListeners(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProxyMetrics metrics,
                           AccessLog accessLog, AuditLog audit, SearchContextSeal seal, LimitRefusals limitRefusals,
-                          BodyBudget bodies, CallerConcurrency callers) {
+                          BodyBudget bodies, CallerConcurrency callers, ListenerTls tls) {
         GatewayConfig.Limits limits = config.limits();
         BoundedWorkers checks = new BoundedWorkers(vertx, "gateway-body-checks", limits.bodyChecks(), limits.bodyCheckQueue(),
                 "body-check-queue", 503);
@@ -69,6 +71,7 @@ public class ProxyListeners {
         this.config = config;
         this.authenticator = authenticator;
         this.metrics = metrics;
+        this.tls = tls;
     }
 
     /** Actual port of the search API listener (useful when configured as 0). */
@@ -118,8 +121,9 @@ public class ProxyListeners {
         graylogPort = deploy(graylog.host(), graylog.port() == 0 ? -2 : graylog.port(), new ListenerSpec("graylog",
                 ErrorDialect.GRAYLOG, new GraylogRoutePolicy(graylog.webUiUrl()), UpstreamIdentity.forGraylog(graylog),
                 graylogUpstream, 0, guard("graylog")));
-        LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s (%s transport)", search.host(), searchPort,
-                search.upstream(), graylog.host(), graylogPort, graylog.upstream(), vertx.isNativeTransportEnabled() ? "native" : "NIO");
+        LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s (%s, %s transport)", search.host(), searchPort,
+                search.upstream(), graylog.host(), graylogPort, graylog.upstream(), tls.enabled() ? "HTTPS" : "plain HTTP",
+                vertx.isNativeTransportEnabled() ? "native" : "NIO");
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -146,18 +150,19 @@ public class ProxyListeners {
     private int deploy(String host, int port, ListenerSpec spec) throws InterruptedException, ExecutionException, TimeoutException {
         int instances = Runtime.getRuntime().availableProcessors();
         GatewayConfig.Limits limits = config.limits();
-        HttpServerOptions options = new HttpServerOptions()
+        HttpServerOptions options = tls.secure(new HttpServerOptions()
                 .setHost(host)
                 .setPort(port)
                 .setHandle100ContinueAutomatically(false) // answered only once the caller is authenticated
-                // HTTP/1.1 only: sniffing for cleartext HTTP/2 would keep a silent connection unseen by the guard
+                // No cleartext HTTP/2: sniffing for it would keep a silent connection unseen by the guard (over TLS, ALPN
+                // negotiates h2 within the handshake)
                 .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength((int) limits.maxRequestLine().asLongValue())
                 .setMaxHeaderSize((int) limits.maxHeaderSize().asLongValue())
                 .setMaxChunkSize(ReadBuffers.MAX_READ_BYTES) // relay what one read brought as one piece
-                .setIdleTimeout((int) limits.idleTimeout().toSeconds());
+                .setIdleTimeout((int) limits.idleTimeout().toSeconds()));
         Handler<HttpServerRequest> handler = new ProxyHandler(spec, services);
         String name = spec.name();
         int[] bound = new int[1];
@@ -170,6 +175,7 @@ public class ProxyListeners {
                                     spec.connections().accepted(connection);
                                 })
                                 .requestHandler(handler);
+                        tls.register(server);
                         server.listen().onSuccess(s -> bound[0] = s.actualPort()).<Void>mapEmpty().onComplete(started);
                     }
                 }, new DeploymentOptions().setInstances(instances))

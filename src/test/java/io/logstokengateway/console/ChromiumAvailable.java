@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Runs browser tests only where Debian's Chromium is installed; elsewhere they are skipped, saying why. */
-final class ChromiumAvailable implements ExecutionCondition {
+public final class ChromiumAvailable implements ExecutionCondition {
 
-    static final Path CHROMIUM = Path.of(System.getProperty("chromium.path", "/usr/bin/chromium"));
+    public static final Path CHROMIUM = Path.of(System.getProperty("chromium.path", "/usr/bin/chromium"));
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {

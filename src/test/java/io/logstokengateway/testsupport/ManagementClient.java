@@ -34,14 +34,24 @@ public final class ManagementClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http;
     private final URI management;
     private final String authorization;
 
     /** Calls to {@code management} (e.g. {@code http://127.0.0.1:8080}) made with {@code Authorization: <authorization>}. */
     public ManagementClient(URI management, String authorization) {
+        this(management, authorization, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    }
+
+    private ManagementClient(URI management, String authorization, HttpClient http) {
         this.management = management;
         this.authorization = authorization;
+        this.http = http;
+    }
+
+    /** The same calls through {@code client} (e.g. one trusting the CA of an {@code https} management listener). */
+    public ManagementClient using(HttpClient client) {
+        return new ManagementClient(management, authorization, client);
     }
 
     public ManagementClient(GatewayProcess gateway, String authorization) {

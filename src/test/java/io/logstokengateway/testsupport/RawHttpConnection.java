@@ -1,5 +1,6 @@
 package io.logstokengateway.testsupport;
 
+import javax.net.SocketFactory;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -37,18 +38,34 @@ public final class RawHttpConnection implements Closeable {
 
     private final String from;
     private final int port;
+    private final SocketFactory sockets;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     public RawHttpConnection(int port) {
-        this(null, port);
+        this(null, port, SocketFactory.getDefault());
     }
 
     /** A connection to {@code 127.0.0.1:port} from the local address {@code from} ({@code null}: any). */
     public RawHttpConnection(String from, int port) {
+        this(from, port, SocketFactory.getDefault());
+    }
+
+    /** Connections made by {@code sockets}, e.g. an {@code SSLSocketFactory} for a listener serving HTTPS. */
+    public RawHttpConnection(int port, SocketFactory sockets) {
+        this(null, port, sockets);
+    }
+
+    private RawHttpConnection(String from, int port, SocketFactory sockets) {
         this.from = from;
         this.port = port;
+        this.sockets = sockets;
+    }
+
+    /** The connection of the last exchange, or {@code null} before the first one and after a close. */
+    public Socket socket() {
+        return socket;
     }
 
     /** One request from {@code from} on a connection of its own: {@link #send}. */
@@ -115,7 +132,7 @@ public final class RawHttpConnection implements Closeable {
     }
 
     private void connect() throws IOException {
-        socket = new Socket();
+        socket = sockets.createSocket();
         if (from != null) {
             socket.bind(new InetSocketAddress(from, 0));
         }

@@ -282,11 +282,21 @@ public final class TlsUpstream implements AutoCloseable {
             return new PrivateCa(dir, store);
         }
 
+        /** The CA {@link #create} made in {@code dir}, to issue more certificates. */
+        public static PrivateCa open(Path dir) {
+            return new PrivateCa(dir, dir.resolve("ca.p12"));
+        }
+
         /**
          * A key pair in {@code target} (alias {@code server}) whose certificate, for {@code san} in keytool's syntax,
          * this CA signs; the CA certificate follows it in the entry's chain, as a server sends it.
          */
         public void issue(String commonName, String san, Path target) {
+            issue(commonName, san, "serverAuth", target);
+        }
+
+        /** The same, for the extended key usage {@code eku} ({@code serverAuth}, {@code clientAuth}). */
+        public void issue(String commonName, String san, String eku, Path target) {
             Path csr = dir.resolve(commonName + ".csr");
             Path signed = dir.resolve(commonName + ".pem");
             keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
@@ -296,7 +306,7 @@ public final class TlsUpstream implements AutoCloseable {
                     "-file", csr.toString());
             keytool(dir, "-gencert", "-alias", "ca", "-keystore", store.toString(), "-storepass", PASSWORD,
                     "-infile", csr.toString(), "-outfile", signed.toString(), "-rfc", "-validity", "2",
-                    "-ext", "san=" + san, "-ext", "eku=serverAuth", "-ext", "ku=digitalSignature");
+                    "-ext", "san=" + san, "-ext", "eku=" + eku, "-ext", "ku=digitalSignature");
             try (InputStream in = Files.newInputStream(signed); InputStream caIn = Files.newInputStream(dir.resolve(CERTIFICATE_PEM))) {
                 CertificateFactory x509 = CertificateFactory.getInstance("X.509");
                 List<Certificate> chain = new ArrayList<>(x509.generateCertificates(in));

@@ -1,0 +1,294 @@
+package io.logstokengateway.tls;
+
+import io.logstokengateway.e2e.Gateway;
+import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.proxy.ProxyListeners;
+import io.logstokengateway.testsupport.GraylogResource;
+import io.logstokengateway.testsupport.ManagementClient;
+import io.logstokengateway.testsupport.OpenSearchResource;
+import io.logstokengateway.testsupport.NodeClients;
+import io.logstokengateway.testsupport.OpenSearchServer;
+import io.logstokengateway.testsupport.RawHttpConnection;
+import io.logstokengateway.testsupport.TlsUpstream;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.http.HttpHost;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch.core.BulkResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The three listeners over TLS, as an operator turns it on (only {@code quarkus.tls.key-store.pem.0.*}, see
+ * {@link ListenerTlsProfile}), met by real clients: curl, openssl, the JDK's HTTP client, the official OpenSearch Java
+ * and JavaScript clients. Each client trusts the test CA only, so a success also proves the listener presented the
+ * configured certificate.
+ */
+@QuarkusTest
+@TestProfile(ListenerTlsProfile.class)
+@QuarkusTestResource(OpenSearchResource.class)
+@QuarkusTestResource(GraylogResource.class)
+class ListenerTlsTest {
+
+    static final String SERVICE = "ldp-tl-00061";
+    static final String USER = "logs-tl-00061";
+    static final String INDEX = USER + "-i-tls";
+
+    static String token;
+
+    @Inject
+    ProxyListeners listeners;
+
+    final ListenerPki pki = ListenerPki.shared();
+
+    static int managementPort() {
+        return ListenerTlsProfile.managementPort();
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The operator's calls, over HTTPS to the management listener. */
+    static ManagementClient operator(ListenerPki pki) {
+        return ManagementClient.asOperator(URI.create("https://127.0.0.1:" + managementPort()), Gateway.ADMIN_KEY)
+                .using(HttpClient.newBuilder().sslContext(pki.clientContext(null)).version(HttpClient.Version.HTTP_1_1).build());
+    }
+
+    @BeforeEach
+    void provisionOnce() {
+        if (token != null) {
+            return;
+        }
+        ManagementClient operator = operator(pki);
+        operator.provision(SERVICE, USER, SecretsInLogs.remember("Tls-Listener-Password-1"), Map.of());
+        token = SecretsInLogs.remember(operator.createToken(SERVICE, "tls").value());
+        OpenSearchServer.get().index(INDEX, "1", "{\"message\":\"TLSMARKER over https\",\"timestamp\":\"2026-11-28T00:00:00Z\"}");
+    }
+
+    @AfterAll
+    static void noSecretInTheLog() throws IOException {
+        SecretsInLogs.assertNoneIn(SecretsInLogs.TEST_LOG);
+    }
+
+    // --- curl ---
+
+    @Test
+    void curlReachesEveryListenerOverHttpsWithTheCaOnly() {
+        assertEquals("200 https", curl("https://127.0.0.1:" + managementPort() + "/q/health/live"));
+        assertEquals("401 https", curl("https://127.0.0.1:" + listeners.searchPort() + "/"));
+        assertEquals("403 https", curl("https://127.0.0.1:" + listeners.graylogPort() + "/"));
+        assertEquals("200 https", curl("https://127.0.0.1:" + listeners.searchPort() + "/" + INDEX + "/_search?q=TLSMARKER",
+                "-H", "Authorization: " + basic(token, "token")));
+    }
+
+    @Test
+    void nothingIsServedInClear() {
+        for (int port : new int[] {managementPort(), listeners.searchPort(), listeners.graylogPort()}) {
+            Command.Result plain = Command.run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                    "http://127.0.0.1:" + port + "/");
+            assertNotEquals(0, plain.exitCode(), () -> "port " + port + " answered plain HTTP: " + plain);
+        }
+    }
+
+    // --- protocols, ciphers, ALPN (openssl s_client) ---
+
+    @Test
+    void tls13AndTls12WithAnAeadCipherAreAcceptedOnEveryListener() {
+        for (int port : ports()) {
+            Command.Result tls13 = handshake(port, "-tls1_3");
+            assertTrue(tls13.output().contains("TLSv1.3"), tls13::toString);
+            Command.Result gcm = handshake(port, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
+            assertTrue(gcm.output().contains("ECDHE-ECDSA-AES128-GCM-SHA256"), gcm::toString);
+            Command.Result chacha = handshake(port, "-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305");
+            assertTrue(chacha.output().contains("ECDHE-ECDSA-CHACHA20-POLY1305"), chacha::toString);
+        }
+    }
+
+    @Test
+    void tls11IsRefusedOnEveryListener() {
+        for (int port : ports()) {
+            // Security level 0, or openssl itself would not offer TLS 1.1: the refusal must come from the gateway.
+            Command.Result old = Command.run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-CAfile",
+                    pki.caPem().toString(), "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0");
+            assertNotEquals(0, old.exitCode(), old::toString);
+            assertTrue(old.output().contains("alert protocol version") || old.output().contains("alert handshake failure"),
+                    old::toString);
+        }
+    }
+
+    @Test
+    void tls12CbcCiphersTheJdkWouldOtherwiseOfferAreRefused() {
+        for (int port : ports()) {
+            for (String cipher : new String[] {"ECDHE-ECDSA-AES128-SHA256", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES128-SHA"}) {
+                Command.Result cbc = Command.run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-CAfile",
+                        pki.caPem().toString(), "-tls1_2", "-cipher", cipher);
+                assertNotEquals(0, cbc.exitCode(), () -> cipher + " on " + port + ": " + cbc);
+                assertTrue(cbc.output().contains("alert handshake failure"), cbc::toString);
+            }
+        }
+    }
+
+    @Test
+    void alpnNegotiatesHttp2WhenOfferedAndHttp11Otherwise() {
+        for (int port : ports()) {
+            Command.Result h2 = handshake(port, "-alpn", "h2,http/1.1");
+            assertTrue(h2.output().contains("ALPN protocol: h2"), h2::toString);
+            Command.Result h1 = handshake(port, "-alpn", "http/1.1");
+            assertTrue(h1.output().contains("ALPN protocol: http/1.1"), h1::toString);
+        }
+    }
+
+    private Command.Result handshake(int port, String... options) {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-CAfile", pki.caPem().toString(), "-verify_return_error"));
+        command.addAll(List.of(options));
+        Command.Result result = Command.run(command.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result::toString);
+        assertTrue(result.output().contains("Verify return code: 0 (ok)"), result::toString);
+        return result;
+    }
+
+    private int[] ports() {
+        return new int[] {managementPort(), listeners.searchPort(), listeners.graylogPort()};
+    }
+
+    // --- HTTP/2 through the search listener (the JDK's client) ---
+
+    @Test
+    void searchOverHttp2ThroughTheProxyListener() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(pki.clientContext(null)).version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> found = client.send(HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + listeners.searchPort() + "/" + INDEX + "/_search?q=TLSMARKER"))
+                .header("Authorization", basic(token, "token")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, found.version());
+        assertEquals(200, found.statusCode(), found::body);
+        assertTrue(found.body().contains("TLSMARKER over https"), found::body);
+
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + listeners.graylogPort() + "/")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, refused.version());
+        assertEquals(403, refused.statusCode());
+    }
+
+    // --- client certificates on the management listener ---
+
+    @Test
+    void managementAcceptsAnOperatorCertificateFromTheTrustedCaOrNone() {
+        for (String store : new String[] {"operator.p12", null}) {
+            try (RawHttpConnection connection = new RawHttpConnection(managementPort(), pki.clientContext(store).getSocketFactory())) {
+                assertEquals(200, connection.exchange("GET", "/q/health/live", Map.of(), null).status());
+                SSLSocket socket = (SSLSocket) connection.socket();
+                assertEquals(store != null, socket.getSession().getLocalCertificates() != null);
+            }
+        }
+    }
+
+    /** curl sends the certificate it is given (the JDK's client would send none the server's CA list does not name). */
+    @Test
+    void managementRefusesACertificateFromAnotherCa() {
+        String url = "https://127.0.0.1:" + managementPort() + "/q/health/live";
+        assertEquals("200 https", curl(url, "--cert-type", "P12", "--cert", pki.dir.resolve("operator.p12") + ":"
+                + TlsUpstream.PrivateCa.PASSWORD));
+        Command.Result intruder = Command.run("curl", "-sS", "--cacert", pki.caPem().toString(), "-o", "/dev/null", "--max-time",
+                "20", "--cert-type", "P12", "--cert", pki.dir.resolve("intruder.p12") + ":" + TlsUpstream.PrivateCa.PASSWORD, url);
+        assertNotEquals(0, intruder.exitCode(), intruder::toString);
+        assertTrue(intruder.output().contains("alert"), intruder::toString);
+    }
+
+    @Test
+    void proxyListenersAskForNoClientCertificate() {
+        try (RawHttpConnection connection = new RawHttpConnection(listeners.searchPort(), pki.clientContext("intruder.p12").getSocketFactory())) {
+            assertEquals(401, connection.exchange("GET", "/", Map.of(), null).status());
+            assertEquals(null, ((SSLSocket) connection.socket()).getSession().getLocalCertificates());
+        }
+    }
+
+    // --- the official clients ---
+
+    @Test
+    void openSearchJavaClientOverHttps() throws IOException {
+        HttpHost host = new HttpHost("https", "localhost", listeners.searchPort());
+        BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+        credentials.setCredentials(new AuthScope(host), new UsernamePasswordCredentials(token, "token".toCharArray()));
+        try (OpenSearchTransport transport = ApacheHttpClient5TransportBuilder.builder(host)
+                .setMapper(new JacksonJsonpMapper())
+                .setHttpClientConfigCallback(builder -> builder.setDefaultCredentialsProvider(credentials)
+                        .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                                .setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(pki.clientContext(null)).build())
+                                .build()))
+                .build()) {
+            OpenSearchClient client = new OpenSearchClient(transport);
+            assertEquals("opensearch", client.info().version().distribution());
+            String index = USER + "-i-java-tls";
+            BulkResponse bulk = client.bulk(b -> b.refresh(Refresh.True).operations(op -> op.index(x -> x.index(index).id("1")
+                    .document(Map.of("message", "JAVATLS written over https", "timestamp", "2026-11-28T00:00:00Z")))));
+            assertFalse(bulk.errors(), () -> bulk.items().toString());
+            SearchResponse<Map> found = client.search(x -> x.index(index).q("JAVATLS"), Map.class);
+            assertEquals(1, found.hits().hits().size());
+        }
+    }
+
+    @Test
+    void openSearchJavaScriptClientOverHttps() {
+        NodeClients.install();
+        String script = "opensearch-client.mjs";
+        JsonNode observed = NodeClients.run(script, Map.of(
+                "GATEWAY_URL", "https://localhost:" + listeners.searchPort(),
+                "NODE_EXTRA_CA_CERTS", pki.caPem().toString(),
+                "DIRECT_URL", OpenSearchServer.get().uri().toString(),
+                "GATEWAY_TOKEN", token,
+                "OWN_INDEX", USER + "-i-node-tls",
+                "OWN_INDEX_GZIP", USER + "-i-node-tls-gzip",
+                "OWN_PATTERN", USER + "-i-*",
+                "FOREIGN_INDEX", "logs-tz-00062-i-secret",
+                "MARKER", "NODETLS"), token, Duration.ofMinutes(2));
+        for (String step : new String[] {"info", "bulk", "refresh", "search", "count", "msearch", "gzipSearch"}) {
+            assertTrue(observed.path(step).path("ok").asBoolean(), () -> step + ": " + observed.path(step));
+        }
+        assertFalse(observed.path("wrongToken").path("ok").asBoolean(true), observed::toString);
+    }
+
+    private String curl(String url, String... more) {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--cacert", pki.caPem().toString(), "-o", "/dev/null",
+                "-w", "%{http_code} %{scheme}", "--max-time", "20"));
+        command.addAll(List.of(more));
+        command.add(url);
+        Command.Result result = Command.run(command.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result::toString);
+        return result.output().trim().toLowerCase();
+    }
+}
