@@ -7,9 +7,12 @@ import io.quarkus.arc.InjectableInstance;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /** The active registry database (embedded H2 or PostgreSQL) and transactions on it. Blocking: call off the event loop. */
 @ApplicationScoped
@@ -41,6 +44,17 @@ public class Jdbc {
             }
         } catch (SQLException e) {
             throw new RegistryUnavailableException(e);
+        }
+    }
+
+    /**
+     * The database's clock, the one every node shares: heartbeats, revocation times and session ages are measured on
+     * it, so that nodes whose own clocks drift still agree on who is live and what came first.
+     */
+    public static Instant databaseNow(Connection connection) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT CURRENT_TIMESTAMP"); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
         }
     }
 

@@ -285,7 +285,7 @@ public class Registry {
 
     /** Records a revocation, already applied by this node (the caller fires it once the transaction commits). */
     private Revocation revoke(Connection c, Revocation.Kind kind, String serviceName, String tokenId, Instant now) throws SQLException {
-        long id = RevocationStore.insert(c, kind, serviceName, tokenId, now);
+        long id = RevocationStore.insert(c, kind, serviceName, tokenId);
         RevocationStore.acknowledge(c, id, node.nodeId());
         return new Revocation(id, kind, serviceName, tokenId);
     }
