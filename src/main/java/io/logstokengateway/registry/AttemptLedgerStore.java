@@ -2,10 +2,13 @@ package io.logstokengateway.registry;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The guessing throttle's counts in the registry database, shared by every node: for each key, the instant (epoch
@@ -14,6 +17,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class AttemptLedgerStore {
+
+    private static final long PRUNE_AFTER_MICROS = 60_000_000;
 
     private final Jdbc jdbc;
 
@@ -26,6 +31,16 @@ public class AttemptLedgerStore {
      * {@code allowance}. Answers the key's paid-back instant afterwards, and whether it was charged.
      */
     public Charge charge(String key, long costMicros, long allowanceMicros, long nowMicros) {
+        for (;;) {
+            Optional<Charge> charge = tryCharge(key, costMicros, allowanceMicros, nowMicros);
+            if (charge.isPresent()) {
+                return charge.get();
+            }
+            // the row was pruned between the insert and the update (another node forgot a paid debt): again
+        }
+    }
+
+    private Optional<Charge> tryCharge(String key, long costMicros, long allowanceMicros, long nowMicros) {
         return jdbc.inTransaction(c -> {
             try (PreparedStatement st = c.prepareStatement(
                     "INSERT INTO attempt_ledger (ledger_key, paid_until) VALUES (?, 0) ON CONFLICT DO NOTHING")) {
@@ -43,7 +58,8 @@ public class AttemptLedgerStore {
                 st.setLong(6, nowMicros + allowanceMicros);
                 charged = st.executeUpdate() > 0;
             }
-            return new Charge(charged, paidUntil(c, key));
+            Optional<Long> paid = paidUntil(c, key);
+            return paid.map(p -> new Charge(charged, p));
         });
     }
 
@@ -55,15 +71,18 @@ public class AttemptLedgerStore {
                 st.setString(2, key);
                 st.executeUpdate();
             }
-            return paidUntil(c, key);
+            return paidUntil(c, key).orElse(0L);
         });
     }
 
-    /** Keys whose debt lasts beyond {@code micros}, the longest first, at most {@code limit}; forgets the paid ones. */
+    /**
+     * Keys whose debt lasts beyond {@code micros}, the longest first, at most {@code limit}; forgets those paid
+     * back a minute ago or more.
+     */
     public Map<String, Long> indebtedBeyond(long micros, long nowMicros, int limit) {
         return jdbc.inTransaction(c -> {
             try (PreparedStatement st = c.prepareStatement("DELETE FROM attempt_ledger WHERE paid_until <= ?")) {
-                st.setLong(1, nowMicros);
+                st.setLong(1, nowMicros - PRUNE_AFTER_MICROS);
                 st.executeUpdate();
             }
             Map<String, Long> keys = new LinkedHashMap<>();
@@ -94,11 +113,11 @@ public class AttemptLedgerStore {
         });
     }
 
-    private static long paidUntil(java.sql.Connection c, String key) throws java.sql.SQLException {
+    private static Optional<Long> paidUntil(Connection c, String key) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT paid_until FROM attempt_ledger WHERE ledger_key = ?")) {
             st.setString(1, key);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
         }
     }
