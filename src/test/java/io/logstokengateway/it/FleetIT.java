@@ -232,6 +232,7 @@ class FleetIT {
         }
 
         consoleSessionOpenedOnOneNodeWorksOnTheOthers();
+        guessesSpreadOverTheNodesShareOneBudget();
 
         Map<String, List<Outcome>> byPhase = outcomes.stream().collect(Collectors.groupingBy(Outcome::phase, LinkedHashMap::new, Collectors.toList()));
         byPhase.forEach((name, list) -> note("load during %-20s %6d requests, %d failed", name, list.size(),
@@ -273,6 +274,23 @@ class FleetIT {
         assertTrue(shown.statusCode() == 200 && shown.body().contains("made-in-the-console") && shown.body().contains("new-token"),
                 "node 1 shows, once, the token created through node 3");
         note("console: signed in on node 1, page on node 2, token created on node 3 and shown on node 1");
+    }
+
+    /**
+     * Wrong passwords for one account, each tried on the next node in turn (each a different one, so that no node
+     * answers from its cache of refusals): the account's budget (5 failures) is spent once in all, not once per node.
+     */
+    private void guessesSpreadOverTheNodesShareOneBudget() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            GatewayProcess node = nodes[i % 3];
+            String guess = SecretsInLogs.remember("Wrong-Guess-" + i + "-" + UUID.randomUUID());
+            statuses.add(send(HttpRequest.newBuilder(node.management("/dbaas/logs")).header("Authorization", basic(USER, guess)).GET())
+                    .statusCode());
+        }
+        note("guesses for one account spread over the three nodes answered %s", statuses);
+        assertEquals(List.of(401, 401, 401, 401, 401, 429, 429, 429, 429), statuses,
+                "five failed checks in all, then every node refuses to check more");
     }
 
     private void steadyLoad(String token, AtomicBoolean running) {

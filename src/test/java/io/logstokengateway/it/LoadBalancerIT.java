@@ -1,11 +1,16 @@
 package io.logstokengateway.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.SecretsInLogs;
 import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.ManagementClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,16 +33,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SIGTERM to a packaged gateway with a download streaming through it: readiness turns down at once, the node keeps
- * serving for {@code quarkus.shutdown.delay}, then refuses new connections, lets the download finish whole and exits
- * within {@code delay + gateway.shutdown.drain-timeout}.
+ * What a load balancer sees of one packaged gateway whose Graylog upstream is down. Its probes: the search port's is
+ * up, the Graylog port's down, the node's overall readiness up with Graylog reported as degraded. A graceful stop:
+ * SIGTERM with a download streaming through it, readiness turns down at once, the node keeps serving for
+ * {@code quarkus.shutdown.delay}, then refuses new connections, lets the download finish whole and exits within
+ * {@code delay + gateway.shutdown.drain-timeout}. The stop comes last.
  */
-class GracefulShutdownIT {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LoadBalancerIT {
 
     private static final String ADMIN_KEY = SecretsInLogs.remember(GatewayProcess.randomKey());
     private static final Duration DELAY = Duration.ofSeconds(2);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
     private static final long BYTES = 48L * PseudoRandomStream.MIB;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static BulkUpstream upstream;
     private static GatewayProcess gateway;
@@ -48,11 +57,11 @@ class GracefulShutdownIT {
     @BeforeAll
     static void start() {
         upstream = BulkUpstream.start();
-        gateway = GatewayProcess.builder("graceful-shutdown")
+        gateway = GatewayProcess.builder("load-balancer")
                 .adminKey(ADMIN_KEY)
-                .dataDir(Path.of("target", "it-data", "graceful-shutdown-" + System.currentTimeMillis()))
+                .dataDir(Path.of("target", "it-data", "load-balancer-" + System.currentTimeMillis()))
                 .elasticsearchUpstream(upstream.uri())
-                .graylogUpstream(upstream.uri())
+                .graylogUpstream(URI.create("http://127.0.0.1:" + GatewayProcess.freePort())) // nothing listens there
                 .property("gateway.elasticsearch.scope.enforce", "false") // /big is the upstream's, not an index
                 .property("quarkus.shutdown.delay", DELAY.toMillis() + "ms")
                 .property("gateway.shutdown.drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s")
@@ -74,6 +83,29 @@ class GracefulShutdownIT {
     }
 
     @Test
+    @Order(1)
+    void anUnreachableGraylogFailsOnlyTheGraylogProbe() throws Exception {
+        assertEquals(200, status(gateway.management("/q/health/group/search")));
+        assertEquals(503, status(gateway.management("/q/health/group/graylog")));
+        assertEquals(200, status(gateway.management("/q/health/group/management")));
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(gateway.management("/q/health/ready"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonNode graylogCheck = null;
+        for (JsonNode check : JSON.readTree(ready.body()).path("checks")) {
+            if (check.path("name").asText().equals("graylog-upstream")) {
+                graylogCheck = check;
+            }
+        }
+        assertTrue(graylogCheck != null && graylogCheck.path("status").asText().equals("UP")
+                && graylogCheck.path("data").path("state").asText().equals("degraded"), ready.body());
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(gateway.management("/q/health/ready")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("{\"status\":\"UP\"}", anonymous.body(), "no upstream URL for anonymous callers");
+    }
+
+    @Test
+    @Order(2)
     void streamInFlightSurvivesSigtermNewConnectionsAreRefusedAndTheNodeExitsWithinTheBound() throws Exception {
         assertEquals(200, status(gateway.management("/q/health/group/search")));
         CountDownLatch streaming = new CountDownLatch(1);
