@@ -126,6 +126,13 @@ public class Authenticator {
             refused.put(key, Boolean.TRUE);
             return refuse(null);
         }
+        if (username != null) {
+            // Known throttled (from memory): refused before taking a place in the pool or joining another's check.
+            Optional<Duration> wait = throttle.check(listener, client, username);
+            if (wait.isPresent()) {
+                return Future.failedFuture(new Throttled(username, wait.get()));
+            }
+        }
         Future<Caller> pending = inFlight.get(key);
         if (pending != null) {
             return EventLoops.onThisContext(pending); // the same credentials are being looked up already
