@@ -4,6 +4,7 @@ import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.registry.AttemptLedgerStore;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 
 /**
@@ -19,5 +20,11 @@ class AttemptLedgers {
         return config.registry().kind() == GatewayConfig.RegistryKind.postgresql
                 ? new SharedAttemptLedger(store, vertx, config)
                 : new MemoryAttemptLedger(config);
+    }
+
+    void close(@Disposes AttemptLedger ledger) {
+        if (ledger instanceof SharedAttemptLedger shared) {
+            shared.close();
+        }
     }
 }

@@ -29,6 +29,7 @@ final class SharedAttemptLedger implements AttemptLedger {
     private final Duration nearLimit;
     private final ConcurrentHashMap<String, Long> paidUntil = new ConcurrentHashMap<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final long timerId;
     private volatile long size;
 
     SharedAttemptLedger(AttemptLedgerStore store, Vertx vertx, GatewayConfig config) {
@@ -39,7 +40,11 @@ final class SharedAttemptLedger implements AttemptLedger {
         int fewest = Math.min(throttle.failuresPerAddress(), throttle.failuresPerUsername());
         this.nearLimit = throttle.window().minus(throttle.window().dividedBy(fewest));
         long period = config.cluster().pollInterval().toMillis();
-        vertx.setPeriodic(period, period, id -> refresh());
+        this.timerId = vertx.setPeriodic(period, period, id -> refresh());
+    }
+
+    void close() {
+        vertx.cancelTimer(timerId);
     }
 
     @Override
