@@ -114,6 +114,26 @@ public abstract class RegistryContract {
     }
 
     @Test
+    void passwordChangeEndsTheServicesConsoleSessionsOpenedBeforeItButNotTheOperators() {
+        ServiceRecord service = newService();
+        Duration idle = Duration.ofMinutes(30);
+        Duration maxAge = Duration.ofHours(12);
+        String account = sha256Hex("account-" + unique());
+        String operator = sha256Hex("operator-" + unique());
+        consoleSessions.open(account, false, service.serviceName(), "csrf-a", idle, maxAge);
+        consoleSessions.open(operator, true, null, "csrf-o", idle, maxAge);
+
+        registry.changePassword(service.serviceName(), "brand-new-password-2");
+        String after = sha256Hex("after-" + unique());
+        consoleSessions.open(after, false, service.serviceName(), "csrf-n", idle, maxAge);
+        registry.changePassword(newService().serviceName(), "brand-new-password-3"); // another service's: no effect here
+
+        assertTrue(consoleSessions.touch(account, idle, maxAge).isEmpty(), "the account's session ended with its password");
+        assertTrue(consoleSessions.touch(operator, idle, maxAge).isPresent(), "the operator's session stays");
+        assertTrue(consoleSessions.touch(after, idle, maxAge).isPresent(), "a session opened after the change stays");
+    }
+
+    @Test
     void consoleSessionIsFoundByItsKeyUntilClosedAndItsOneShotMessagesAreReadOnce() {
         String key = sha256Hex("session-" + RUN + "-" + SEQUENCE.incrementAndGet());
         Duration idle = Duration.ofMinutes(30);
