@@ -8,10 +8,10 @@ import java.time.Instant;
  * attempts that time pays back steadily. An attempt costs {@code cost}; it is admitted while the debt it leaves stays
  * within {@code allowance} (the throttle's window), so at most {@code allowance / cost} attempts pass in any window.
  * <p>
- * Each call is atomic for its key: two attempts charged at once never both take the last place. Calls are made on
- * event loops and must answer from memory. {@link MemoryAttemptLedger} keeps one node's counts (the default bean);
- * nodes that must share them can provide another bean, backed by the registry database, that keeps a local view and
- * reconciles it in the background, as revocations are shared.
+ * Each call is atomic for its key: two attempts charged at once never both take the last place. {@link #charge} and
+ * {@link #refund} may block on the registry database: call them from a worker thread; {@link #wait} and {@link #size}
+ * answer from memory, on event loops too. {@link MemoryAttemptLedger} keeps one node's counts; nodes sharing a
+ * PostgreSQL registry share theirs through it ({@link SharedAttemptLedger}); {@link AttemptLedgers} picks one.
  */
 public interface AttemptLedger {
 

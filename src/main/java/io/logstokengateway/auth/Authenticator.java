@@ -127,30 +127,24 @@ public class Authenticator {
             refused.put(key, Boolean.TRUE);
             return refuse(null);
         }
-        Future<Caller> pending = inFlight.get(key);
-        if (pending != null) {
-            return EventLoops.onThisContext(pending); // the same credentials are being looked up already
-        }
         if (username != null) {
-            // Charged before the check, so that parallel guesses cannot all be checked.
-            Optional<Duration> wait = throttle.admit(listener, client, username);
+            // Known throttled (from memory): refused before taking a place in the pool or joining another's check.
+            Optional<Duration> wait = throttle.check(listener, client, username);
             if (wait.isPresent()) {
                 return Future.failedFuture(new Throttled(username, wait.get()));
             }
         }
+        Future<Caller> pending = inFlight.get(key);
+        if (pending != null) {
+            return EventLoops.onThisContext(pending); // the same credentials are being looked up already
+        }
         Promise<Caller> lookup = Promise.promise();
         pending = inFlight.putIfAbsent(key, lookup.future());
         if (pending != null) {
-            if (username != null) {
-                throttle.refund(client, username); // another event loop started the same lookup meanwhile
-            }
-            return EventLoops.onThisContext(pending);
+            return EventLoops.onThisContext(pending); // another event loop started the same lookup meanwhile
         }
-        lookUp(key, credentials.get()).onComplete(done -> {
+        lookUp(key, credentials.get(), listener, client).onComplete(done -> {
             inFlight.remove(key);
-            if (username != null && !(done.failed() && done.cause() instanceof Unauthenticated)) {
-                throttle.refund(client, username); // right, or not checked at all (registry unavailable, pool full)
-            }
             lookup.handle(done);
         });
         return lookup.future();
@@ -165,11 +159,11 @@ public class Authenticator {
         }
     }
 
-    private Future<Caller> lookUp(CredentialKey key, Credentials credentials) {
+    private Future<Caller> lookUp(CredentialKey key, Credentials credentials, String listener, String client) {
         String username = credentials instanceof Credentials.Account account ? account.username() : null;
         long generation = revocationGeneration.get();
-        BoundedWorkers workers = username == null ? tokenLookups : passwordChecks;
-        return workers.submit(() -> resolve(credentials))
+        return (username == null ? tokenLookups.submit(() -> resolve(credentials))
+                : passwordChecks.submit(() -> checkPassword(credentials, listener, client, username)))
                 .compose(resolved -> {
                     if (resolved.isEmpty()) {
                         refused.put(key, Boolean.TRUE);
@@ -192,6 +186,29 @@ public class Authenticator {
         if (caller.viaToken()) {
             usage.used(caller.tokenId(), System.currentTimeMillis());
         }
+    }
+
+    /**
+     * Account credentials: charged to the throttle before the check, so that parallel guesses cannot all be checked
+     * (on this worker thread, as the charge may be a database update shared by every node); given back when right,
+     * or when the check could not be made.
+     */
+    private Optional<ResolvedCredential> checkPassword(Credentials credentials, String listener, String client, String username) {
+        Optional<Duration> wait = throttle.admit(listener, client, username);
+        if (wait.isPresent()) {
+            throw new Throttled(username, wait.get());
+        }
+        Optional<ResolvedCredential> resolved;
+        try {
+            resolved = resolve(credentials);
+        } catch (RuntimeException notChecked) {
+            throttle.refund(client, username);
+            throw notChecked;
+        }
+        if (resolved.isPresent()) {
+            throttle.refund(client, username);
+        }
+        return resolved;
     }
 
     private Optional<ResolvedCredential> resolve(Credentials credentials) {

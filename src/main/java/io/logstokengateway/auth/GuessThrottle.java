@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code window / failures}). Charging first means parallel attempts cannot all pass: each takes a place or is refused.
  * <p>
  * API tokens are not throttled: 256 random bits are not guessed, and a throttled address must not lose its tokens.
- * The counts live in an {@link AttemptLedger} bean: this node's memory ({@link MemoryAttemptLedger}) unless another
- * implementation is provided.
+ * The counts live in an {@link AttemptLedger}: this node's memory, or the registry database that several nodes share
+ * ({@link AttemptLedgers}). {@link #admit} and {@link #refund} may therefore block: call them from a worker thread;
+ * {@link #check} answers from memory.
  */
 @ApplicationScoped
 public class GuessThrottle {

@@ -4,9 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.logstokengateway.config.GatewayConfig;
-import io.quarkus.arc.DefaultBean;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,15 +12,12 @@ import java.time.Instant;
 /**
  * The attempt ledger in this node's memory: key → the instant its debt is paid back. An entry leaves when its debt
  * is paid, and at most {@code gateway.auth.throttle.max-tracked} are kept (the least used go first, so a key under
- * attack stays). The default bean: a ledger shared by several nodes replaces it by being a bean of its own.
+ * attack stays). Enough for one node; nodes sharing a PostgreSQL registry share a {@link SharedAttemptLedger}.
  */
-@DefaultBean
-@ApplicationScoped
 class MemoryAttemptLedger implements AttemptLedger {
 
     private final Cache<String, Instant> paidAt;
 
-    @Inject
     MemoryAttemptLedger(GatewayConfig config) {
         this(config.auth().throttle().maxTracked(), Clock.systemUTC());
     }

@@ -38,6 +38,8 @@ public interface GatewayConfig {
 
     Cluster cluster();
 
+    Shutdown shutdown();
+
     Tokens tokens();
 
     Audit audit();
@@ -379,5 +381,14 @@ public interface GatewayConfig {
         /** A node silent for longer than this is no longer waited for by revocations. */
         @WithDefault("15s")
         Duration nodeTimeout();
+    }
+
+    interface Shutdown {
+        /**
+         * On SIGTERM, after {@code quarkus.shutdown.delay} (readiness down, still serving), how long the proxy listeners
+         * wait for the requests under way (streams included) before closing their connections anyway.
+         */
+        @WithDefault("30s")
+        Duration drainTimeout();
     }
 }

@@ -1,28 +1,29 @@
 package io.logstokengateway.console;
 
 import io.logstokengateway.api.ApiCaller;
+import io.logstokengateway.registry.ConsoleSessionStore;
+import io.logstokengateway.registry.ConsoleSessionStore.OneShot;
 
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One signed-in console user, kept in memory only. The cookie carries {@link #id}; every form carries
- * {@link #csrfToken}. A token created in this session is remembered until the next page view shows its value once.
+ * One signed-in console user, as read from the {@link ConsoleSessionStore} for one request. The cookie carries
+ * {@link #id}; every form carries {@link #csrfToken}. A token created in this session is remembered (in the store, so
+ * whichever node serves the next page) until the next page view shows its value once.
  */
 final class ConsoleSession {
 
     private final String id;
+    private final String key;
     private final ApiCaller caller;
     private final String csrfToken;
-    private final Instant createdAt;
-    private final AtomicReference<String> createdTokenId = new AtomicReference<>();
-    private final AtomicReference<String> notice = new AtomicReference<>();
+    private final ConsoleSessionStore store;
 
-    ConsoleSession(String id, ApiCaller caller, String csrfToken, Instant createdAt) {
+    ConsoleSession(String id, String key, ApiCaller caller, String csrfToken, ConsoleSessionStore store) {
         this.id = id;
+        this.key = key;
         this.caller = caller;
         this.csrfToken = csrfToken;
-        this.createdAt = createdAt;
+        this.store = store;
     }
 
     String id() {
@@ -37,26 +38,22 @@ final class ConsoleSession {
         return csrfToken;
     }
 
-    Instant createdAt() {
-        return createdAt;
-    }
-
     /** Remembers a new token so that the next view of the service page shows its value. */
     void showOnce(String tokenId) {
-        createdTokenId.set(tokenId);
+        store.put(key, OneShot.CREATED_TOKEN, tokenId);
     }
 
     /** The token to show, once: a second call answers {@code null}. */
     String takeCreatedTokenId() {
-        return createdTokenId.getAndSet(null);
+        return store.take(key, OneShot.CREATED_TOKEN).orElse(null);
     }
 
     void notice(String message) {
-        notice.set(message);
+        store.put(key, OneShot.NOTICE, message);
     }
 
     String takeNotice() {
-        return notice.getAndSet(null);
+        return store.take(key, OneShot.NOTICE).orElse(null);
     }
 
     @Override

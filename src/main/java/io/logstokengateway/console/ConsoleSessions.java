@@ -1,8 +1,7 @@
 package io.logstokengateway.console;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.logstokengateway.api.ApiCaller;
+import io.logstokengateway.registry.ConsoleSessionStore;
 import io.logstokengateway.registry.Revocation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -11,36 +10,38 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Console sessions, in this node's memory: a session ends after {@link #IDLE} without a request, after
- * {@link #MAX_AGE} whatever happens, at logout, and when its service's credentials change (a {@link Revocation} of the
- * service: password changed, service disabled or deleted). Sessions are keyed by the SHA-256 of their id, so the
- * store holds nothing a cookie could be rebuilt from.
+ * Console sessions, kept in the registry database so that every node serves them ({@link ConsoleSessionStore}): a
+ * session ends after {@link #IDLE} without a request, after {@link #MAX_AGE} whatever happens, at logout, and when its
+ * service's credentials change (a {@link Revocation} of the service: password changed, service disabled or deleted).
+ * Sessions are keyed by the SHA-256 of their id, so the store holds nothing a cookie could be rebuilt from. Blocking:
+ * the console's resources run on worker threads.
  */
 @ApplicationScoped
 public class ConsoleSessions {
 
     static final Duration IDLE = Duration.ofMinutes(30);
     static final Duration MAX_AGE = Duration.ofHours(12);
-    private static final int MAX_SESSIONS = 100_000;
     private static final int ID_BYTES = 32;
 
     private final SecureRandom random = new SecureRandom();
-    private final Clock clock = Clock.systemUTC();
-    private final Cache<String, ConsoleSession> sessions = Caffeine.newBuilder()
-            .maximumSize(MAX_SESSIONS).expireAfterAccess(IDLE).build();
+    private final ConsoleSessionStore store;
+
+    public ConsoleSessions(ConsoleSessionStore store) {
+        this.store = store;
+    }
 
     /** A new session for a caller who just proved who they are: always a fresh id (no session fixation). */
     ConsoleSession open(ApiCaller caller) {
-        ConsoleSession session = new ConsoleSession(randomToken(), caller, randomToken(), clock.instant());
-        sessions.put(key(session.id()), session);
-        return session;
+        String id = randomToken();
+        String csrfToken = randomToken();
+        store.open(key(id), caller.operator(), caller.serviceName(), csrfToken, IDLE, MAX_AGE);
+        return new ConsoleSession(id, key(id), caller, csrfToken, store);
     }
 
     /** The live session this cookie value names, or empty. */
@@ -49,17 +50,13 @@ public class ConsoleSessions {
             return Optional.empty();
         }
         String key = key(id);
-        ConsoleSession session = sessions.getIfPresent(key);
-        if (session != null && clock.instant().isAfter(session.createdAt().plus(MAX_AGE))) {
-            sessions.invalidate(key);
-            return Optional.empty();
-        }
-        return Optional.ofNullable(session);
+        return store.touch(key, IDLE, MAX_AGE).map(stored -> new ConsoleSession(id, key,
+                new ApiCaller(stored.operator(), stored.serviceName()), stored.csrfToken(), store));
     }
 
     void close(String id) {
         if (id != null && !id.isEmpty() && id.length() <= 128) {
-            sessions.invalidate(key(id));
+            store.close(key(id));
         }
     }
 
@@ -73,8 +70,7 @@ public class ConsoleSessions {
     /** The service's credentials changed or it went away: its console sessions end now. */
     void forget(@Observes Revocation revocation) {
         if (revocation.kind() == Revocation.Kind.SERVICE) {
-            sessions.asMap().values().removeIf(s -> !s.caller().operator()
-                    && revocation.serviceName().equals(s.caller().serviceName()));
+            store.closeService(revocation.serviceName(), revocation.revocationId());
         }
     }
 

@@ -36,6 +36,8 @@ final class ConnectionGuard {
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> openByAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
+    /** Stopping: no new connection is served, and an idle one is closed. */
+    private volatile boolean draining;
 
     ConnectionGuard(Vertx vertx, String listener, LimitRefusals refusals, int maxConnections, int maxPerAddress,
                     long headerTimeoutMillis, long keepAliveMillis) {
@@ -61,6 +63,10 @@ final class ConnectionGuard {
         int total = open.incrementAndGet();
         Watch watch = new Watch(connection, address, key);
         connection.closeHandler(v -> watch.closed());
+        if (draining) {
+            connection.close();
+            return;
+        }
         if (total > maxConnections) {
             refusals.refused("connections", listener, address, null);
             connection.close();
@@ -93,12 +99,25 @@ final class ConnectionGuard {
         }
     }
 
+    /**
+     * The node is stopping: connections accepted from now on are closed at once, and each open one as soon as no
+     * request is under way on it (at the next sweep, which leaves the last answer time to be flushed).
+     */
+    void drain() {
+        draining = true;
+    }
+
+    /** Connections still open (while draining: those with a request under way). */
+    int open() {
+        return open.get();
+    }
+
     /** Closes the connections whose deadline passed; one timer for all, not one per request. */
     private void sweep() {
         long now = System.nanoTime();
         for (Watch watch : watches.values()) {
             long deadline = watch.deadlineNanos;
-            if (deadline != 0 && now - deadline > 0) {
+            if (deadline != 0 && (draining || now - deadline > 0)) {
                 if (!watch.servedOne) {
                     refusals.refused("header-timeout", listener, watch.address, null);
                 }

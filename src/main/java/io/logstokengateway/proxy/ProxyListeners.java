@@ -126,13 +126,33 @@ public class ProxyListeners {
                 vertx.isNativeTransportEnabled() ? "native" : "NIO");
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
+    /**
+     * After {@code quarkus.shutdown.delay} (readiness already down), before anything else stops: no new connection is
+     * served, and the requests under way, streams included, get up to {@code shutdown.drain-timeout} to finish.
+     */
+    void stop(@Observes @Priority(10) ShutdownEvent shutdown) throws InterruptedException {
+        guards.forEach(ConnectionGuard::drain);
+        long deadline = System.nanoTime() + config.shutdown().drainTimeout().toNanos();
+        int open = openConnections();
+        if (open > 0) {
+            LOG.infof("Draining %d proxy connection(s), for at most %s", open, config.shutdown().drainTimeout());
+        }
+        while ((open = openConnections()) > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50);
+        }
+        if (open > 0) {
+            LOG.warnf("Closing %d proxy connection(s) still busy after the drain timeout", open);
+        }
         if (catalogs != null) {
             catalogs.stop();
         }
         deployments.forEach(id -> vertx.undeploy(id));
         guards.forEach(ConnectionGuard::close);
         clients.values().forEach(UpstreamClient::close);
+    }
+
+    private int openConnections() {
+        return guards.stream().mapToInt(ConnectionGuard::open).sum();
     }
 
     private ConnectionGuard guard(String listener) {

@@ -29,10 +29,11 @@ public class ClusterNode {
     private static final Duration REVOCATION_RETENTION = Duration.ofDays(1);
 
     private final String nodeId = UUID.randomUUID().toString();
-    private final Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     private final AtomicBoolean polling = new AtomicBoolean();
-    /** Wall-clock millis of the heartbeat of the last poll that applied every pending revocation. */
+    /** This node's clock ({@link System#nanoTime()}) when the last poll that applied every pending revocation began. */
     private final AtomicLong caughtUpAt = new AtomicLong();
+    /** When this node first announced itself, on the database's clock. */
+    private Instant startedAt;
     private final Jdbc jdbc;
     private final Vertx vertx;
     private final Event<Revocation> revocations;
@@ -58,16 +59,17 @@ public class ClusterNode {
      * complete their operations without this node, so it must stop trusting what it cached.
      */
     public boolean upToDate() {
-        return System.currentTimeMillis() - caughtUpAt.get() < nodeTimeout.minus(pollInterval).toMillis();
+        return System.nanoTime() - caughtUpAt.get() < nodeTimeout.minus(pollInterval).toNanos();
     }
 
     void start(@Observes StartupEvent startup) {
-        Instant now = Instant.now();
-        jdbc.inTransaction(c -> {
-            RevocationStore.heartbeat(c, nodeId, startedAt, now);
-            return null;
+        long began = System.nanoTime();
+        startedAt = jdbc.inTransaction(c -> {
+            Instant now = Jdbc.databaseNow(c).truncatedTo(ChronoUnit.MICROS);
+            RevocationStore.heartbeat(c, nodeId, now);
+            return now;
         });
-        caughtUpAt.set(now.toEpochMilli()); // nothing cached yet
+        caughtUpAt.set(began); // nothing cached yet
         timerId = vertx.setPeriodic(pollInterval.toMillis(), id -> {
             if (polling.compareAndSet(false, true)) {
                 vertx.executeBlocking(this::poll, false).onComplete(done -> {
@@ -94,14 +96,16 @@ public class ClusterNode {
 
     /** Marks as done the revocation operations that every live node has applied. */
     public void completeOperations() {
-        Instant now = Instant.now();
-        jdbc.inTransaction(c -> OperationStore.completeAcknowledged(c, now, now.minus(nodeTimeout)));
+        jdbc.inTransaction(c -> {
+            Instant now = Jdbc.databaseNow(c);
+            return OperationStore.completeAcknowledged(c, now, now.minus(nodeTimeout));
+        });
     }
 
     private Void poll() {
-        Instant now = Instant.now();
+        long began = System.nanoTime();
         List<Revocation> pending = jdbc.inTransaction(c -> {
-            RevocationStore.heartbeat(c, nodeId, startedAt, now);
+            RevocationStore.heartbeat(c, nodeId, startedAt);
             return RevocationStore.pendingFor(c, nodeId, startedAt);
         });
         for (Revocation revocation : pending) {
@@ -111,10 +115,11 @@ public class ClusterNode {
                 return null;
             });
         }
-        caughtUpAt.set(now.toEpochMilli());
+        caughtUpAt.set(began);
         completeOperations();
-        if (now.getEpochSecond() % 60 == 0) {
+        if (Instant.now().getEpochSecond() % 60 == 0) {
             jdbc.inTransaction(c -> {
+                Instant now = Jdbc.databaseNow(c);
                 RevocationStore.prune(c, now.minus(nodeTimeout.multipliedBy(10)), now.minus(REVOCATION_RETENTION));
                 return null;
             });

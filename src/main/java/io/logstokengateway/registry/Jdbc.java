@@ -9,9 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 
 /** The active registry database (embedded H2 or PostgreSQL) and transactions on it. Blocking: call off the event loop. */
@@ -72,6 +75,17 @@ public class Jdbc {
     /** The time now, in microseconds: what both databases keep, so a value read back equals the value written. */
     static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /**
+     * The database's clock, the one every node shares: heartbeats, revocation times and session ages are measured on
+     * it, so that nodes whose own clocks drift still agree on who is live and what came first.
+     */
+    public static Instant databaseNow(Connection connection) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT CURRENT_TIMESTAMP"); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
     }
 
     static Timestamp timestamp(Instant instant) {

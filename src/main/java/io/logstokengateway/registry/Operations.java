@@ -57,8 +57,8 @@ public class Operations {
     }
 
     /** Records a revocation in the caller's transaction, acknowledged by this node: pass it to {@link #applyHere} once committed. */
-    Revocation revoke(Connection c, Revocation.Kind kind, String serviceName, String tokenId, Instant now) throws SQLException {
-        long id = RevocationStore.insert(c, kind, serviceName, tokenId, now);
+    Revocation revoke(Connection c, Revocation.Kind kind, String serviceName, String tokenId) throws SQLException {
+        long id = RevocationStore.insert(c, kind, serviceName, tokenId);
         RevocationStore.acknowledge(c, id, node.nodeId());
         return new Revocation(id, kind, serviceName, tokenId);
     }

@@ -17,8 +17,11 @@ import java.util.Map;
  */
 public class RegistryKindConfigSource implements ConfigSourceFactory {
 
-    /** PostgreSQL compatibility, so one set of migrations and queries serves both databases. */
-    private static final String H2_SETTINGS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    /**
+     * PostgreSQL compatibility, so one set of migrations and queries serves both databases; the database stays open
+     * until the gateway closes it, as requests draining after SIGTERM still read it (H2 would close it at once).
+     */
+    private static final String H2_SETTINGS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {

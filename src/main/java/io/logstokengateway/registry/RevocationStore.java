@@ -16,13 +16,14 @@ final class RevocationStore {
     private RevocationStore() {
     }
 
-    static long insert(Connection c, Revocation.Kind kind, String serviceName, String tokenId, Instant now) throws SQLException {
+    /** Dated by the database's clock, as node start times are: which nodes must apply it does not depend on theirs. */
+    static long insert(Connection c, Revocation.Kind kind, String serviceName, String tokenId) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
-                "INSERT INTO revocation (kind, service_name, token_id, created_at) VALUES (?,?,?,?)", new String[] {"revocation_id"})) {
+                "INSERT INTO revocation (kind, service_name, token_id, created_at) VALUES (?,?,?,CURRENT_TIMESTAMP)",
+                new String[] {"revocation_id"})) {
             st.setString(1, kind.name());
             st.setString(2, serviceName);
             st.setString(3, tokenId);
-            st.setTimestamp(4, timestamp(now));
             st.executeUpdate();
             try (ResultSet keys = st.getGeneratedKeys()) {
                 keys.next();
@@ -57,18 +58,18 @@ final class RevocationStore {
         }
     }
 
-    static void heartbeat(Connection c, String nodeId, Instant startedAt, Instant now) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement("UPDATE gateway_node SET last_seen_at = ? WHERE node_id = ?")) {
-            update.setTimestamp(1, timestamp(now));
-            update.setString(2, nodeId);
+    /** The node is live as of the database's clock; a node forgotten meanwhile comes back with its first start time. */
+    static void heartbeat(Connection c, String nodeId, Instant startedAt) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE gateway_node SET last_seen_at = CURRENT_TIMESTAMP WHERE node_id = ?")) {
+            update.setString(1, nodeId);
             if (update.executeUpdate() > 0) {
                 return;
             }
         }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO gateway_node (node_id, started_at, last_seen_at) VALUES (?,?,?)")) {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO gateway_node (node_id, started_at, last_seen_at) VALUES (?,?,CURRENT_TIMESTAMP)")) {
             insert.setString(1, nodeId);
             insert.setTimestamp(2, timestamp(startedAt));
-            insert.setTimestamp(3, timestamp(now));
             insert.executeUpdate();
         }
     }

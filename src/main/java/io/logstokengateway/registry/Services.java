@@ -112,7 +112,7 @@ public class Services {
             ServiceStore.update(c, new ServiceRecord(s.serviceName(), s.username(), s.displayName(), s.state(), hash,
                     s.elasticsearchUsername(), s.elasticsearchPasswordSealed(), s.readPatterns(), s.writePatterns(),
                     s.graylogUsername(), s.graylogPasswordSealed(), s.graylogTokenSealed(), s.createdAt(), now));
-            revocation[0] = operations.revoke(c, Revocation.Kind.SERVICE, serviceName, null, now);
+            revocation[0] = operations.revoke(c, Revocation.Kind.SERVICE, serviceName, null);
             return operations.record(c, serviceName, null, "changePassword", OperationState.RUNNING, revocation[0].revocationId(), now);
         });
         return operations.applyHere(revocation[0], operation);
@@ -128,7 +128,7 @@ public class Services {
         Revocation[] revocation = new Revocation[1];
         T result = jdbc.writingClientInput(c -> {
             T done = work.run(c);
-            revocation[0] = operations.revoke(c, Revocation.Kind.SERVICE, serviceName, null, now);
+            revocation[0] = operations.revoke(c, Revocation.Kind.SERVICE, serviceName, null);
             return done;
         });
         operations.applyHere(revocation[0]);

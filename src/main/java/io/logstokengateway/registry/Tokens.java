@@ -109,7 +109,7 @@ public class Tokens {
             if (!TokenStore.delete(c, serviceName, tokenId)) {
                 throw GatewayError.notFound("token " + tokenId);
             }
-            revocation[0] = operations.revoke(c, Revocation.Kind.TOKEN, serviceName, tokenId, now);
+            revocation[0] = operations.revoke(c, Revocation.Kind.TOKEN, serviceName, tokenId);
             return operations.record(c, serviceName, tokenId, "deleteToken", OperationState.RUNNING, revocation[0].revocationId(), now);
         });
         return operations.applyHere(revocation[0], operation);

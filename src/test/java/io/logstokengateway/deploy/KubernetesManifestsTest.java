@@ -42,8 +42,6 @@ class KubernetesManifestsTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** What the README's sizing asks above the heap for metaspace, threads and direct buffers. */
     static final long HEADROOM_MIB = 256;
-    /** Time left to the gateway, after the preStop pause, to drain and stop once it got SIGTERM. */
-    static final long STOP_SECONDS = 30;
 
     final JsonNode kustomization = read("kustomization.yaml");
     final Map<String, JsonNode> byKind = resources();
@@ -58,6 +56,23 @@ class KubernetesManifestsTest {
             return YAML.readTree(DIR.resolve(file).toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A duration set in seconds in application.properties. */
+    private static long seconds(String property) {
+        Matcher set = Pattern.compile("(?m)^" + Pattern.quote(property) + "=(\\d+)s$")
+                .matcher(text(Path.of("src", "main", "resources", "application.properties")));
+        assertTrue(set.find(), property + " is set in seconds in application.properties");
+        return Long.parseLong(set.group(1));
+    }
+
+    private static long drainTimeoutSeconds() {
+        try {
+            String value = GatewayConfig.Shutdown.class.getMethod("drainTimeout").getAnnotation(WithDefault.class).value();
+            return java.time.Duration.parse("PT" + value.toUpperCase(Locale.ROOT)).toSeconds();
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -277,7 +292,13 @@ class KubernetesManifestsTest {
         long readinessNoticed = container.path("readinessProbe").path("periodSeconds").asLong()
                 * container.path("readinessProbe").path("failureThreshold").asLong();
         assertTrue(pause >= readinessNoticed, "the pause covers the readiness probe's reaction time");
-        assertTrue(pod.path("spec").path("terminationGracePeriodSeconds").asLong() > pause + STOP_SECONDS);
+        // After SIGTERM the gateway serves on for the shutdown delay, then drains the proxy listeners, then lets
+        // Quarkus stop the management listener: the grace period must cover the pause and all three.
+        long stopSeconds = seconds("quarkus.shutdown.delay") + drainTimeoutSeconds()
+                + seconds("quarkus.shutdown.timeout");
+        long grace = pod.path("spec").path("terminationGracePeriodSeconds").asLong();
+        assertTrue(grace > pause + stopSeconds, "grace period " + grace + " s, pause " + pause + " s, stop " + stopSeconds + " s");
+        assertTrue(readme.contains("`terminationGracePeriodSeconds` (" + grace + ")"), "the README states the grace period");
     }
 
     @Test

@@ -90,6 +90,79 @@ public abstract class RegistryContract {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    AttemptLedgerStore attempts;
+
+    @Inject
+    ConsoleSessionStore consoleSessions;
+
+    // ---- what nodes share so that any of them serves any request ----------------------------------------------
+
+    @Test
+    void parallelChargesNeverSpendMoreThanTheAllowance() throws Exception {
+        String key = "address:contract-" + RUN + "-" + SEQUENCE.incrementAndGet();
+        long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        long second = 1_000_000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> charges = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                charges.add(pool.submit(() -> attempts.charge(key, second, 10 * second, now).charged()));
+            }
+            int charged = 0;
+            for (java.util.concurrent.Future<Boolean> charge : charges) {
+                charged += charge.get() ? 1 : 0;
+            }
+            assertEquals(10, charged, "an allowance of ten attempts admits ten of forty made at once");
+        } finally {
+            pool.shutdown();
+        }
+        attempts.refund(key, second);
+        assertTrue(attempts.charge(key, second, 10 * second, now).charged(), "a refund gives a place back");
+        assertFalse(attempts.charge(key, second, 10 * second, now).charged());
+        assertTrue(attempts.charge(key, second, 10 * second, now + second).charged(), "time pays the debt back");
+    }
+
+    @Test
+    void passwordChangeEndsTheServicesConsoleSessionsOpenedBeforeItButNotTheOperators() {
+        ServiceRecord service = newService();
+        Duration idle = Duration.ofMinutes(30);
+        Duration maxAge = Duration.ofHours(12);
+        String account = sha256Hex("account-" + unique());
+        String operator = sha256Hex("operator-" + unique());
+        consoleSessions.open(account, false, service.serviceName(), "csrf-a", idle, maxAge);
+        consoleSessions.open(operator, true, null, "csrf-o", idle, maxAge);
+
+        services.changePassword(service.serviceName(), "brand-new-password-2");
+        String after = sha256Hex("after-" + unique());
+        consoleSessions.open(after, false, service.serviceName(), "csrf-n", idle, maxAge);
+        services.changePassword(newService().serviceName(), "brand-new-password-3"); // another service's: no effect here
+
+        assertTrue(consoleSessions.touch(account, idle, maxAge).isEmpty(), "the account's session ended with its password");
+        assertTrue(consoleSessions.touch(operator, idle, maxAge).isPresent(), "the operator's session stays");
+        assertTrue(consoleSessions.touch(after, idle, maxAge).isPresent(), "a session opened after the change stays");
+    }
+
+    @Test
+    void consoleSessionIsFoundByItsKeyUntilClosedAndItsOneShotMessagesAreReadOnce() {
+        String key = sha256Hex("session-" + RUN + "-" + SEQUENCE.incrementAndGet());
+        Duration idle = Duration.ofMinutes(30);
+        Duration maxAge = Duration.ofHours(12);
+        consoleSessions.open(key, false, "ldp-session", "csrf-value", idle, maxAge);
+
+        ConsoleSessionStore.Stored stored = consoleSessions.touch(key, idle, maxAge).orElseThrow();
+        assertEquals(new ConsoleSessionStore.Stored(false, "ldp-session", "csrf-value"), stored);
+        consoleSessions.put(key, ConsoleSessionStore.OneShot.NOTICE, "deleted");
+        assertEquals(java.util.Optional.of("deleted"), consoleSessions.take(key, ConsoleSessionStore.OneShot.NOTICE));
+        assertEquals(java.util.Optional.empty(), consoleSessions.take(key, ConsoleSessionStore.OneShot.NOTICE));
+
+        assertTrue(consoleSessions.touch(key, Duration.ZERO.minusSeconds(1), maxAge).isEmpty(), "idle too long: gone");
+        assertTrue(consoleSessions.touch(key, idle, maxAge).isEmpty(), "and deleted");
+        consoleSessions.open(key, true, null, "csrf-value", idle, maxAge);
+        consoleSessions.close(key);
+        assertTrue(consoleSessions.touch(key, idle, maxAge).isEmpty(), "signed out");
+    }
+
     // ---- services -------------------------------------------------------------------------------------------
 
     @Test

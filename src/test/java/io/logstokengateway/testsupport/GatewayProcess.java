@@ -37,14 +37,16 @@ public final class GatewayProcess implements AutoCloseable {
 
     private final Process process;
     private final Path output;
+    private final String host;
     private final int managementPort;
     private final int searchPort;
     private final int graylogPort;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
-    private GatewayProcess(Process process, Path output, int managementPort, int searchPort, int graylogPort) {
+    private GatewayProcess(Process process, Path output, String host, int managementPort, int searchPort, int graylogPort) {
         this.process = process;
+        this.host = host;
         this.output = output;
         this.managementPort = managementPort;
         this.searchPort = searchPort;
@@ -97,14 +99,19 @@ public final class GatewayProcess implements AutoCloseable {
         return output;
     }
 
-    /** {@code http://127.0.0.1:<management port>} followed by {@code pathAndQuery}. */
-    public URI management(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + managementPort + pathAndQuery);
+    /** The loopback address every listener binds ({@code 127.0.0.1} unless {@link Builder#host} said otherwise). */
+    public String host() {
+        return host;
     }
 
-    /** {@code http://127.0.0.1:<search port>} followed by {@code pathAndQuery}. */
+    /** {@code http://<host>:<management port>} followed by {@code pathAndQuery}. */
+    public URI management(String pathAndQuery) {
+        return URI.create("http://" + host + ":" + managementPort + pathAndQuery);
+    }
+
+    /** {@code http://<host>:<search port>} followed by {@code pathAndQuery}. */
     public URI search(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + searchPort + pathAndQuery);
+        return URI.create("http://" + host + ":" + searchPort + pathAndQuery);
     }
 
     /** Resident set size now (VmRSS), in KiB. */
@@ -162,6 +169,27 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, and waits for the process to be gone: a crash, nothing drained, nothing signed off. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit(STOP_TIMEOUT);
+    }
+
+    /** SIGTERM without waiting: the caller watches the graceful stop ({@link #awaitExit}). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process exited within {@code timeout}. */
+    public boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Exit code of a stopped process. */
     public int exitValue() {
         return process.exitValue();
@@ -190,7 +218,7 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new IllegalStateException("The gateway exited with code " + process.exitValue() + " during startup; last lines of "
                         + output + ":\n" + tail(60));
             }
-            if (answers200(live) && accepts(searchPort) && accepts(graylogPort)) {
+            if (answers200(live) && accepts(host, searchPort) && accepts(host, graylogPort)) {
                 return;
             }
             sleep(200);
@@ -211,16 +239,16 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
+    private static boolean accepts(String host, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.connect(new InetSocketAddress(host, port), 1000);
             return true;
         } catch (IOException notYet) {
             return false;
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -244,12 +272,13 @@ public final class GatewayProcess implements AutoCloseable {
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
         private Path output;
+        private String host = "127.0.0.1";
 
         private Builder(String name) {
             this.name = name;
-            properties.put("quarkus.http.host", "127.0.0.1");
-            properties.put("gateway.elasticsearch.host", "127.0.0.1");
-            properties.put("gateway.graylog.host", "127.0.0.1");
+            host(host);
+            // No load balancer watches these gateways' readiness: a SIGTERM need not wait for one to notice.
+            properties.put("quarkus.shutdown.delay", "0s");
             // The code paths that handle credentials log at DEBUG: the secret check must see them.
             properties.put("quarkus.log.category.\"io.logstokengateway\".level", "DEBUG");
         }
@@ -257,6 +286,15 @@ public final class GatewayProcess implements AutoCloseable {
         /** Any property, passed as {@code -Dkey=value}. */
         public Builder property(String key, String value) {
             properties.put(key, value);
+            return this;
+        }
+
+        /** The loopback address (e.g. {@code 127.0.0.3}) all three listeners bind, so that nodes can be told apart. */
+        public Builder host(String address) {
+            host = address;
+            properties.put("quarkus.http.host", address);
+            properties.put("gateway.elasticsearch.host", address);
+            properties.put("gateway.graylog.host", address);
             return this;
         }
 
@@ -288,7 +326,10 @@ public final class GatewayProcess implements AutoCloseable {
             return this;
         }
 
-        /** Starts the process and waits until it is live and both proxy listeners accept connections. */
+        /**
+         * Starts the process and waits until it is live and both proxy listeners accept connections. Called again, it
+         * starts another process with the same settings and ports (a restart).
+         */
         public GatewayProcess start() {
             int management = port("quarkus.http.port");
             int search = port("gateway.elasticsearch.port");
@@ -309,7 +350,7 @@ public final class GatewayProcess implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(output.toFile())
                         .start();
-                GatewayProcess gateway = new GatewayProcess(process, output, management, search, graylog);
+                GatewayProcess gateway = new GatewayProcess(process, output, host, management, search, graylog);
                 // If the JVM dies without running its hooks the gateway is orphaned; a normal exit stops it here, as
                 // an operator would (SIGTERM, so that it releases its registry), or kills it after STOP_TIMEOUT.
                 Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "gateway-process-stop"));
