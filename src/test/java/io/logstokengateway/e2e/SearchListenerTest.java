@@ -158,7 +158,7 @@ class SearchListenerTest {
     void readinessChecksTheRegistryAndTheUpstreams() {
         Gateway.asOperator().get("/q/health/ready").then().statusCode(200) // the checks are shown to the operator only
                 .body("status", org.hamcrest.Matchers.equalTo("UP"))
-                .body("checks.name", org.hamcrest.Matchers.hasItem("upstreams"));
+                .body("checks.name", org.hamcrest.Matchers.hasItems("registry", "elasticsearch-upstream", "graylog-upstream"));
     }
 
     @Test
