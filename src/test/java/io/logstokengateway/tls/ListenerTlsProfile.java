@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The gateway as an operator turns TLS on: only the default key store (PEM files), a reload period, and for the
@@ -28,14 +29,23 @@ public class ListenerTlsProfile implements QuarkusTestProfile {
                 "quarkus.http.test-port", Integer.toString(managementPort()));
     }
 
-    /** The management listener's (HTTPS) port. */
+    /**
+     * The management listener's (HTTPS) port: a free one below the kernel's ephemeral range (32768 and up on Linux),
+     * chosen once. A port from that range could be taken, by the time Quarkus binds it, as the local end of one of the
+     * many client connections the tests before open.
+     */
     static synchronized int managementPort() {
         String chosen = System.getProperty(PORT_PROPERTY);
         if (chosen == null) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                chosen = Integer.toString(socket.getLocalPort());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            for (int attempt = 0; chosen == null; attempt++) {
+                int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+                try (ServerSocket socket = new ServerSocket(port)) {
+                    chosen = Integer.toString(socket.getLocalPort());
+                } catch (IOException taken) {
+                    if (attempt == 100) {
+                        throw new UncheckedIOException("no free port found for the management listener", taken);
+                    }
+                }
             }
             System.setProperty(PORT_PROPERTY, chosen);
         }
