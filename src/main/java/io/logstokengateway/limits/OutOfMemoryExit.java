@@ -32,7 +32,8 @@ public class OutOfMemoryExit {
     static void exitIfOutOfMemory(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof OutOfMemoryError) {
-                // halt, not exit: shutdown hooks need memory and locks a broken process may not have
+                // halt, not exit: shutdown hooks need memory and locks a broken process may not have. Straight to
+                // stderr, not through the logger, for the same reason; the message is the JVM's own ("Java heap space").
                 System.err.println("FATAL logs-token-gateway is out of memory (" + cause.getMessage() + "): exiting so that it is restarted");
                 Runtime.getRuntime().halt(EXIT_STATUS);
             }
