@@ -45,9 +45,6 @@ public class ProxyListeners {
 
     private final Vertx vertx;
     private final GatewayConfig config;
-    private final Authenticator authenticator;
-    private final ProxyMetrics metrics;
-    private final AuditLog audit;
     private final SearchContextSeal seal;
     private final ProxyServices services;
     private final ListenerTls tls;
@@ -64,13 +61,10 @@ public class ProxyListeners {
         GatewayConfig.Limits limits = config.limits();
         BoundedWorkers checks = new BoundedWorkers(vertx, "gateway-body-checks", limits.bodyChecks(), limits.bodyCheckQueue(),
                 "body-check-queue", 503);
-        this.services = new ProxyServices(authenticator, metrics, accessLog, audit, vertx, limitRefusals, bodies, callers, checks, limits);
-        this.audit = audit;
+        this.services = new ProxyServices(authenticator::authenticate, metrics, accessLog, audit, vertx, limitRefusals, bodies, callers, checks, limits);
         this.seal = seal;
         this.vertx = vertx;
         this.config = config;
-        this.authenticator = authenticator;
-        this.metrics = metrics;
         this.tls = tls;
     }
 

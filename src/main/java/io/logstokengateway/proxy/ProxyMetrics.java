@@ -16,7 +16,7 @@ class ProxyMetrics {
 
     /** Statuses 0..999 are cached per (status, outcome); anything else is looked up in the registry each time. */
     private static final int STATUSES = 1000;
-    private static final int OUTCOMES = Exchange.Outcome.values().length;
+    private static final int OUTCOMES = Outcome.values().length;
 
     private final MeterRegistry meters;
     /** Per listener, the request counters already registered, so a request does not build tags and look them up. */

@@ -1,7 +1,6 @@
 package io.logstokengateway.proxy;
 
 import io.logstokengateway.audit.AuditLog;
-import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.limits.BodyBudget;
 import io.logstokengateway.limits.BoundedWorkers;
@@ -13,7 +12,7 @@ import io.vertx.core.Vertx;
  * What the proxy listeners share: the front door for credentials, the limits and their accounting, the pool for large
  * checks, metrics, the access log, audit.
  */
-record ProxyServices(Authenticator authenticator, ProxyMetrics metrics, AccessLog accessLog, AuditLog audit, Vertx vertx,
+record ProxyServices(CallerAuthentication authentication, ProxyMetrics metrics, AccessLog accessLog, AuditLog audit, Vertx vertx,
                      LimitRefusals limitRefusals, BodyBudget bodies, CallerConcurrency callers, BoundedWorkers checks,
                      GatewayConfig.Limits limits) {
 

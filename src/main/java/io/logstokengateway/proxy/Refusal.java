@@ -3,15 +3,24 @@ package io.logstokengateway.proxy;
 import io.logstokengateway.auth.Authenticator;
 import io.logstokengateway.error.GatewayError;
 
-/** A request the gateway answers itself instead of forwarding: a status, an Elasticsearch error type and a reason. */
-record Refusal(int status, String type, String reason) {
+/**
+ * A request the gateway answers itself instead of forwarding: a status, an Elasticsearch error type, a reason, and the
+ * outcome the access log and the metrics give the exchange.
+ */
+record Refusal(int status, String type, String reason, Outcome outcome) {
 
     /** The same answer whatever was wrong with the credentials (no oracle). */
     static final Refusal UNAUTHENTICATED = new Refusal(401, "security_exception",
-            "authentication required: use an API token (<token>:token) or the account's credentials");
+            "authentication required: use an API token (<token>:token) or the account's credentials", Outcome.UNAUTHENTICATED);
 
     /** Credentials could not be checked (the registry failed): not the client's doing. */
-    static final Refusal CANNOT_AUTHENTICATE = new Refusal(503, "unavailable_exception", "the gateway cannot check credentials right now");
+    static final Refusal CANNOT_AUTHENTICATE = new Refusal(503, "unavailable_exception", "the gateway cannot check credentials right now",
+            Outcome.REGISTRY_UNAVAILABLE);
+
+    /** What the client asked for, refused. */
+    Refusal(int status, String type, String reason) {
+        this(status, type, reason, Outcome.REFUSED);
+    }
 
     static Refusal forbidden(String reason) {
         return new Refusal(403, "security_exception", reason);
@@ -19,6 +28,11 @@ record Refusal(int status, String type, String reason) {
 
     static Refusal badRequest(String reason) {
         return new Refusal(400, "illegal_argument_exception", reason);
+    }
+
+    /** The upstream could not be reached, or failed before its answer's head. */
+    static Refusal upstreamUnavailable(String reason) {
+        return new Refusal(502, "upstream_unavailable", reason, Outcome.UPSTREAM_FAILED);
     }
 
     /**
@@ -35,8 +49,8 @@ record Refusal(int status, String type, String reason) {
             case CONFLICT -> new Refusal(409, "status_exception", error.clientMessage());
             case LIMITED -> error instanceof Authenticator.Throttled
                     ? new Refusal(429, "too_many_requests", "too many failed authentication attempts: try again in "
-                            + error.retryAfterSeconds().orElseThrow() + " seconds")
-                    : new Refusal(error.status(), limitType(error.status()), error.clientMessage());
+                            + error.retryAfterSeconds().orElseThrow() + " seconds", Outcome.THROTTLED)
+                    : new Refusal(error.status(), limitType(error.status()), error.clientMessage(), Outcome.LIMITED);
             case UNAVAILABLE -> CANNOT_AUTHENTICATE;
         };
     }
