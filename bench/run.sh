@@ -74,13 +74,14 @@ PASSWORD="bench-password-$RANDOM$RANDOM"   # account password: 12+ characters (g
 
 TARGETS=(direct nginx haproxy gateway)
 [ -z "$BASELINE" ] || TARGETS+=(baseline)
-declare -A PORT AUTH PIDS
+declare -A PORT AUTH PIDS LAUNCHER
 TMP=""
 GATEWAY_PID=""
 OS_LAUNCHER_PID=""
 JMH_CP=""                      # classpath of the bench tools (JMH benchmarks, fixed-rate load generator)
-# The test kit (src/test/java/io/logstokengateway/testsupport), which the tests and the demo use too: it starts S3's
-# OpenSearch and provisions the services and tokens (see Testkit.java).
+# The test kit (src/test/java/io/logstokengateway/testsupport), which the tests and the demo use too: it starts the
+# gateways (GatewayProcess, as the integration tests do) and S3's OpenSearch, and provisions the services and tokens
+# (see Testkit.java).
 TESTKIT_CP="$ROOT/target/test-classes:$ROOT/target/classes"
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -347,37 +348,42 @@ EOF
 # OpenSearch, same data dir, so the token still holds).
 start_gateway() { # [search API upstream URL]
   start_gateway_jvm gateway "$ROOT/target/quarkus-app" "${1:-http://127.0.0.1:${PORT[direct]}}"
-  GATEWAY_PID=${PIDS[gateway]}; MGMT_PORT=${MGMT[gateway]}; ADMIN_KEY=${ADMIN[gateway]}
+  GATEWAY_PID=${PIDS[gateway]}
 }
 
+# A gateway started by the test kit (`Testkit gateway`: GatewayProcess, as the integration tests start theirs, with
+# the defaults the gateway ships with), on free ports, with the fixed heap of GATEWAY_JAVA_OPTS. The test kit's JVM
+# (LAUNCHER) stays in the foreground while the gateway runs and stops it when terminated; PIDS holds the gateway
+# JVM's own pid, whose CPU time and RSS are measured.
 declare -A MGMT ADMIN
-start_gateway_jvm() { # target app-dir search-API-upstream: PORT, MGMT, ADMIN and PIDS of the target
-  local name=$1 app=$2 search_upstream=$3 dir=$TMP/$1
+start_gateway_jvm() { # target app-dir search-API-upstream: PORT, MGMT, ADMIN, PIDS and LAUNCHER of the target
+  local name=$1 app=$2 search_upstream=$3 dir=$TMP/$1 option jvm_options=() i
   mkdir -p "$dir/data"
-  PORT[$name]=$(free_port)
-  MGMT[$name]=$(free_port)
-  local gl_port
-  gl_port=$(free_port)
+  rm -f "$dir/ports"
   ADMIN[$name]=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n') # 32 random bytes in hex, as gateway.admin.key requires
-  # shellcheck disable=SC2086
-  start_bg "$dir/gateway.log" java $GATEWAY_JAVA_OPTS \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${MGMT[$name]}" \
-    -Dgateway.elasticsearch.host=127.0.0.1 -Dgateway.elasticsearch.port="${PORT[$name]}" \
-    -Dgateway.graylog.host=127.0.0.1 -Dgateway.graylog.port="$gl_port" \
-    -Dgateway.data-dir="$dir/data" \
-    -Dgateway.admin.key="${ADMIN[$name]}" \
-    -Dgateway.elasticsearch.upstream="$search_upstream" \
-    -Dgateway.graylog.upstream="http://127.0.0.1:${PORT[direct]}" \
-    -jar "$app/quarkus-run.jar"
-  PIDS[$name]=$LAST_PID
-  wait_http "http://127.0.0.1:${MGMT[$name]}/q/health/live" 60 || { tail -50 "$dir/gateway.log" >&2; die "$name did not start"; }
-  log "$name on :${PORT[$name]} (management :${MGMT[$name]}), search API upstream $search_upstream"
+  for option in $GATEWAY_JAVA_OPTS; do jvm_options+=(--jvm-option "$option"); done
+  TESTKIT_ADMIN_KEY=${ADMIN[$name]} start_bg "$dir/testkit.log" env -C "$ROOT" java -cp "$TESTKIT_CP" \
+    io.logstokengateway.testsupport.Testkit gateway --app-dir "$app" --ports-file "$dir/ports" \
+    --data-dir "$dir/data" --output "$dir/gateway.log" "${jvm_options[@]}" \
+    --elasticsearch-upstream "$search_upstream" --graylog-upstream "http://127.0.0.1:${PORT[direct]}"
+  LAUNCHER[$name]=$LAST_PID
+  for i in $(seq 900); do   # the test kit gives up after 60 s without a live gateway
+    [ -s "$dir/ports" ] && break
+    kill -0 "${LAUNCHER[$name]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -s "$dir/ports" ] || { tail -50 "$dir/testkit.log" "$dir/gateway.log" >&2 2>/dev/null; die "$name did not start"; }
+  PORT[$name]=$(sed -n 's/^search=//p' "$dir/ports")
+  MGMT[$name]=$(sed -n 's/^management=//p' "$dir/ports")
+  PIDS[$name]=$(sed -n 's/^pid=//p' "$dir/ports")
+  STARTED_PIDS="$STARTED_PIDS ${PIDS[$name]}"   # stopped by the test kit; also here should the test kit be killed
+  log "$name on :${PORT[$name]} (management :${MGMT[$name]}, pid ${PIDS[$name]}), search API upstream $search_upstream"
 }
 
-stop_gateway() { # TERM, so that it shuts down cleanly and releases the H2 registry file
-  kill "$GATEWAY_PID" 2>/dev/null || true
-  for _ in $(seq 200); do kill -0 "$GATEWAY_PID" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$GATEWAY_PID" 2>/dev/null || true
+stop_gateway() { # TERM to the test kit, which stops the gateway the same way so that it releases the H2 registry file
+  kill "${LAUNCHER[gateway]}" 2>/dev/null || true
+  for _ in $(seq 250); do kill -0 "$GATEWAY_PID" 2>/dev/null || kill -0 "${LAUNCHER[gateway]}" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$GATEWAY_PID" "${LAUNCHER[gateway]}" 2>/dev/null || true
 }
 
 # Provision the service and a token through the admin and token APIs, as an operator would (the test kit's client).
@@ -519,21 +525,23 @@ scenario_half_load() {
 }
 
 # S4: JMH microbenchmarks of the per-request auth path and the index-scope check, in their own forked JVMs (see
-# bench/jmh/src/main/java: AuthBenchmark builds the real Authenticator on the real registry classes with an H2
-# database; ScopeBenchmark runs ScopeRules and the _msearch line rule). CSV out, read into S4_SCORE/S4_ERROR (ns/op).
+# bench/jmh/src/main/java/io/logstokengateway/bench: AuthBenchmark builds the real Authenticator on the real registry
+# classes with an H2 database; ScopeBenchmark runs ScopeRules and the _msearch line rule; both through the
+# application's public API). CSV out, read into S4_SCORE/S4_ERROR (ns/op). -foe: a benchmark that fails (in its
+# set-up, say) fails the run rather than leaving its rows out of the report.
 declare -A S4_SCORE S4_ERROR
 S4_NAMES=()
 scenario_s4() {
   local csv=$TMP/jmh.csv name score error
   log "S4: JMH ${JMH_OPTS[*]}"
-  java -cp "$JMH_CP" org.openjdk.jmh.Main "${JMH_OPTS[@]}" -tu ns -bm avgt -rf csv -rff "$csv" \
-    'io.logstokengateway.(auth.AuthBenchmark|scope.ScopeBenchmark)' >"$TMP/jmh.log" 2>&1 \
+  java -cp "$JMH_CP" org.openjdk.jmh.Main "${JMH_OPTS[@]}" -foe true -tu ns -bm avgt -rf csv -rff "$csv" \
+    'io\.logstokengateway\.bench\.(AuthBenchmark|ScopeBenchmark)\.' >"$TMP/jmh.log" 2>&1 \
     || { tail -40 "$TMP/jmh.log" >&2; die "JMH failed"; }
   # "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
   while IFS=, read -r name score error; do
     S4_NAMES+=("$name"); S4_SCORE[$name]=$score; S4_ERROR[$name]=$error
     log "S4 $name: $score ± $error ns/op"
-  done < <(tail -n +2 "$csv" | tr -d '"' | awk -F, '{ sub(/^io\.logstokengateway\./, "", $1);
+  done < <(tail -n +2 "$csv" | tr -d '"' | awk -F, '{ sub(/^io\.logstokengateway\.bench\./, "", $1);
              printf "%s,%.1f,%s\n", $1, $5, ($6 == "NaN" ? "–" : sprintf("%.1f", $6)) }')
   [ ${#S4_NAMES[@]} -gt 0 ] || die "S4: no JMH result"
 }
@@ -687,8 +695,10 @@ write_results() {
     echo "- **direct**: wrk/curl to the upstream. **nginx**: \`proxy_pass\` to an \`upstream { keepalive 64; }\`,"
     echo "  HTTP/1.1, \`auth_basic\` ({SHA} htpasswd, the cheapest scheme), \`proxy_request_buffering off\`."
     echo "  **haproxy**: \`http-request auth\` against a userlist (insecure-password), \`nbthread $(nproc)\`, \`http-reuse always\`."
-    echo "  **gateway**: \`java -jar target/quarkus-app/quarkus-run.jar\`, H2 registry, Bearer API token, credentials cache warm,"
-    echo "  index scoping on (\`$INDEX\` lies inside the service's patterns, so the path is forwarded unchanged)."
+    echo "  **gateway**: \`java $GATEWAY_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar\` with the defaults it ships"
+    echo "  with, started by the test kit (\`Testkit gateway\`, the tests' \`GatewayProcess\`), H2 registry, Bearer API token,"
+    echo "  credentials cache warm, index scoping on (\`$INDEX\` lies inside the service's patterns, so the path is"
+    echo "  forwarded unchanged)."
     [ -z "$BASELINE" ] || echo "- **baseline**: the same gateway set-up from another build, \`$BASELINE/quarkus-run.jar\` (before/after figures)."
     echo "- The gateway's access log (\`gateway.access\`) is on, as in production: one JSON line per request, written by a"
     echo "  thread of its own into the gateway's log file (the baseline writes it as that build does)."
@@ -830,26 +840,27 @@ write_s4() {
     echo "| \`$name\` | ${S4_SCORE[$name]} | ${S4_ERROR[$name]} | $(s4_what "$name") |"
   done
   echo
-  echo "Target: a cached token under 1 µs (\`auth.AuthBenchmark.cachedToken\` < 1000 ns/op)."
-  echo "\`AuthBenchmark\` builds the real \`Authenticator\` with the real \`Registry\`, \`Jdbc\`, \`ClusterNode\`, hashers and"
+  echo "Target: a cached token under 1 µs (\`AuthBenchmark.cachedToken\` < 1000 ns/op)."
+  echo "\`AuthBenchmark\` builds the real \`Authenticator\` with the real registry classes, \`Jdbc\`, \`ClusterNode\`, hashers and"
   echo "secret box on an H2 file database migrated by the real Flyway scripts, behind an Agroal pool; stand-ins only for"
   echo "what CDI injects (configuration with its declared defaults, datasource lookup, revocation event: no revocation"
-  echo "happens). The \`miss*\` benchmarks empty the cache first (reflection, well under a microsecond) and wait for the"
-  echo "answer, which comes back through a worker thread as in the gateway. \`ScopeBenchmark\` decides on a catalog of"
-  echo "three indices, as the gateway does before it remembers a decision (a remembered one is a cache lookup)."
+  echo "happens). The \`miss*\` benchmarks run on a second authenticator whose caches keep nothing (cache TTLs of zero)"
+  echo "and wait for the answer, which comes back through a worker thread as in the gateway. \`ScopeBenchmark\` decides"
+  echo "on a catalog of three indices, as the gateway does before it remembers a decision (a remembered one is a cache"
+  echo "lookup)."
   echo
 }
 
 s4_what() {
   case "$1" in
-    auth.AuthBenchmark.cachedToken) echo "token (Basic \`<token>:token\`), answered from the credentials cache" ;;
-    auth.AuthBenchmark.cachedAccount) echo "account credentials (Basic user:password), answered from the cache" ;;
-    auth.AuthBenchmark.refusedCached) echo "unknown token, refused from the negative cache" ;;
-    auth.AuthBenchmark.missToken) echo "token not cached: worker hop, HMAC lookup hash, H2 query, upstream secrets decrypted" ;;
-    auth.AuthBenchmark.missRefused) echo "unknown token not cached: worker hop, lookup hash, H2 query finds nothing" ;;
-    auth.AuthBenchmark.missAccount) echo "account not cached: H2 query and Argon2id check (19 MiB, 2 passes)" ;;
-    scope.ScopeBenchmark.decideSearch) echo "\`ScopeRules.decide\`: POST /<own index>/_search?ignore_unavailable=true, resolved to concrete indices" ;;
-    scope.ScopeBenchmark.checkMsearch) echo "\`ScopeRules.decide\` for a Grafana _msearch, then its header and search line checked" ;;
+    AuthBenchmark.cachedToken) echo "token (Basic \`<token>:token\`), answered from the credentials cache" ;;
+    AuthBenchmark.cachedAccount) echo "account credentials (Basic user:password), answered from the cache" ;;
+    AuthBenchmark.refusedCached) echo "unknown token, refused from the negative cache" ;;
+    AuthBenchmark.missToken) echo "token not cached: worker hop, HMAC lookup hash, H2 query, upstream secrets decrypted" ;;
+    AuthBenchmark.missRefused) echo "unknown token not cached: worker hop, lookup hash, H2 query finds nothing" ;;
+    AuthBenchmark.missAccount) echo "account not cached: H2 query and Argon2id check (19 MiB, 2 passes)" ;;
+    ScopeBenchmark.decideSearch) echo "\`ScopeRules.decide\`: POST /<own index>/_search?ignore_unavailable=true, resolved to concrete indices" ;;
+    ScopeBenchmark.checkMsearch) echo "\`ScopeRules.decide\` for a Grafana _msearch, then its header and search line checked" ;;
     *) echo "" ;;
   esac
 }

@@ -14,11 +14,12 @@ import java.time.Instant;
  * is paid, and at most {@code gateway.auth.throttle.max-tracked} are kept (the least used go first, so a key under
  * attack stays). Enough for one node; nodes sharing a PostgreSQL registry share a {@link SharedAttemptLedger}.
  */
-class MemoryAttemptLedger implements AttemptLedger {
+public class MemoryAttemptLedger implements AttemptLedger {
 
     private final Cache<String, Instant> paidAt;
 
-    MemoryAttemptLedger(GatewayConfig config) {
+    /** The ledger the embedded registry gets, sized by {@code gateway.auth.throttle.max-tracked}. */
+    public MemoryAttemptLedger(GatewayConfig config) {
         this(config.auth().throttle().maxTracked(), Clock.systemUTC());
     }
 

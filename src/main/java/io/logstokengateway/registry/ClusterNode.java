@@ -62,7 +62,11 @@ public class ClusterNode {
         return System.nanoTime() - caughtUpAt.get() < nodeTimeout.minus(pollInterval).toNanos();
     }
 
-    void start(@Observes StartupEvent startup) {
+    /**
+     * Joins the cluster, as the application does when it starts: announces this node in the registry, then polls it
+     * every {@code gateway.cluster.poll-interval} for revocations. Until then {@link #upToDate()} is false.
+     */
+    public void start(@Observes StartupEvent startup) {
         long began = System.nanoTime();
         startedAt = jdbc.inTransaction(c -> {
             Instant now = Jdbc.databaseNow(c).truncatedTo(ChronoUnit.MICROS);

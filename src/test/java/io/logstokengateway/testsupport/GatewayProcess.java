@@ -23,11 +23,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}) run as a process of its own, the way an operator
- * runs it: configured by {@code -D} system properties, listeners on free ports unless set, stdout and stderr captured
- * to a file (by default under {@code target/it-logs/}) that tests search for secrets. Started by
- * {@link Builder#start()}, which returns once {@code /q/health/live} answers 200 and both proxy listeners accept
- * connections. Used by the integration tests, the demo and the benchmark.
+ * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, or another build's, see {@link Builder#appDir})
+ * run as a process of its own, the way an operator runs it: configured by {@code -D} system properties, listeners on
+ * free ports unless set, stdout and stderr captured to a file (by default under {@code target/it-logs/}) that tests
+ * search for secrets. Started by {@link Builder#start()}, which returns once {@code /q/health/live} answers 200 and
+ * both proxy listeners accept connections. Used by the integration tests, the demo and the benchmark (through
+ * {@code Testkit gateway}).
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -269,18 +270,29 @@ public final class GatewayProcess implements AutoCloseable {
     public static final class Builder {
 
         private final String name;
+        private final Map<String, String> testSettings = new LinkedHashMap<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
         private Path output;
+        private Path jar;
         private String host = "127.0.0.1";
 
         private Builder(String name) {
             this.name = name;
             host(host);
             // No load balancer watches these gateways' readiness: a SIGTERM need not wait for one to notice.
-            properties.put("quarkus.shutdown.delay", "0s");
+            testSettings.put("quarkus.shutdown.delay", "0s");
             // The code paths that handle credentials log at DEBUG: the secret check must see them.
-            properties.put("quarkus.log.category.\"io.logstokengateway\".level", "DEBUG");
+            testSettings.put("quarkus.log.category.\"io.logstokengateway\".level", "DEBUG");
+        }
+
+        /**
+         * Without the settings every test gateway gets (no shutdown delay, DEBUG logs of the gateway's code): the
+         * gateway runs with the defaults it ships with, as the benchmark measures it.
+         */
+        public Builder shippedDefaults() {
+            testSettings.clear();
+            return this;
         }
 
         /** Any property, passed as {@code -Dkey=value}. */
@@ -306,6 +318,19 @@ public final class GatewayProcess implements AutoCloseable {
 
         public Builder adminKey(String key) {
             return property("gateway.admin.key", key);
+        }
+
+        /**
+         * The build to run: {@code dir/quarkus-run.jar}, {@code dir} being the {@code quarkus-app} directory of a
+         * package (another checkout's, say), instead of {@link GatewayProcess#jar()}.
+         */
+        public Builder appDir(Path dir) {
+            Path jar = dir.resolve("quarkus-run.jar").toAbsolutePath();
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException(jar + " does not exist: not the quarkus-app directory of a package");
+            }
+            this.jar = jar;
+            return this;
         }
 
         public Builder dataDir(Path dir) {
@@ -338,9 +363,11 @@ public final class GatewayProcess implements AutoCloseable {
             command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-XX:+ExitOnOutOfMemoryError"); // as production runs it: out of memory, out of the way
             command.addAll(jvmOptions);
-            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            Map<String, String> all = new LinkedHashMap<>(testSettings);
+            all.putAll(properties);
+            all.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.add("-jar");
-            command.add(jar().toString());
+            command.add((jar != null ? jar : jar()).toString());
             try {
                 Files.createDirectories(LOG_DIR);
                 Path output = this.output != null ? this.output : LOG_DIR.resolve(name + "-" + System.currentTimeMillis() + ".log");

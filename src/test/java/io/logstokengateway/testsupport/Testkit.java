@@ -5,6 +5,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,15 @@ import java.util.Map;
  *       with --elasticsearch-username, its search upstream credentials, the password from
  *       TESTKIT_ELASTICSEARCH_PASSWORD; a Graylog token from TESTKIT_GRAYLOG_TOKEN if set), mints a token, and prints
  *       "&lt;token id&gt; &lt;token value&gt;". Secrets come from the environment, never from the command line.
+ *   TESTKIT_ADMIN_KEY=... Testkit gateway --app-dir DIR --ports-file FILE [--data-dir DIR] [--output FILE]
+ *       [--elasticsearch-upstream URL] [--graylog-upstream URL] [--jvm-option OPTION]... [--property KEY=VALUE]...
+ *       Starts the packaged gateway of DIR (a quarkus-app directory: DIR/quarkus-run.jar) through GatewayProcess,
+ *       with the defaults it ships with (none of the tests' settings), the admin key from TESTKIT_ADMIN_KEY, every
+ *       listener on a free port of 127.0.0.1, the JVM options before -jar and the properties as -D, stdout and stderr
+ *       into the --output file (by default under target/it-logs). Once it is live and its proxy listeners accept
+ *       connections, writes into FILE the lines "search=PORT", "graylog=PORT", "management=PORT" and "pid=PID" (the
+ *       gateway JVM's own, not this one's), and stays in the foreground until terminated, which stops the gateway
+ *       (SIGTERM, SIGKILL after 20 s); should the gateway exit first, exits with its exit code.
  * </pre>
  */
 public final class Testkit {
@@ -33,21 +44,63 @@ public final class Testkit {
         if (args.length == 0) {
             usage();
         }
-        Map<String, String> options = options(List.of(args).subList(1, args.length));
+        List<String> rest = List.of(args).subList(1, args.length);
+        Map<String, String> options = options(rest);
         switch (args[0]) {
             case "opensearch" -> openSearch(required(options, "uri-file"));
             case "provision" -> provision(options);
+            case "gateway" -> gateway(options, repeated(rest, "jvm-option"), repeated(rest, "property"));
             default -> usage();
         }
     }
 
     private static void openSearch(String uriFile) throws IOException, InterruptedException {
         URI uri = OpenSearchServer.get().uri();
-        Path target = Path.of(uriFile).toAbsolutePath();
-        Path written = Files.createTempFile(target.getParent(), "uri-", ".tmp");
-        Files.writeString(written, uri + "\n");
-        Files.move(written, target, StandardCopyOption.ATOMIC_MOVE); // whoever waits for it never reads half of it
+        write(Path.of(uriFile), uri + "\n");
         Thread.currentThread().join(); // until terminated: the server's shutdown hook stops it
+    }
+
+    private static void gateway(Map<String, String> options, List<String> jvmOptions, List<String> properties) throws IOException {
+        GatewayProcess.Builder builder = GatewayProcess.builder("testkit-gateway").shippedDefaults()
+                .appDir(Path.of(required(options, "app-dir")))
+                .adminKey(environment("TESTKIT_ADMIN_KEY"));
+        Path portsFile = Path.of(required(options, "ports-file"));
+        if (options.containsKey("data-dir")) {
+            builder.dataDir(Path.of(options.get("data-dir")));
+        }
+        if (options.containsKey("output")) {
+            builder.output(Path.of(options.get("output")));
+        }
+        if (options.containsKey("elasticsearch-upstream")) {
+            builder.elasticsearchUpstream(URI.create(options.get("elasticsearch-upstream")));
+        }
+        if (options.containsKey("graylog-upstream")) {
+            builder.graylogUpstream(URI.create(options.get("graylog-upstream")));
+        }
+        jvmOptions.forEach(builder::jvmOption);
+        for (String property : properties) {
+            int equals = property.indexOf('=');
+            if (equals <= 0) {
+                System.err.println("testkit: --property takes KEY=VALUE, not " + property);
+                usage();
+            }
+            builder.property(property.substring(0, equals), property.substring(equals + 1));
+        }
+        GatewayProcess gateway = builder.start(); // its shutdown hook stops the gateway when this JVM is terminated
+        write(portsFile, "search=" + gateway.searchPort() + "\ngraylog=" + gateway.graylogPort()
+                + "\nmanagement=" + gateway.managementPort() + "\npid=" + gateway.pid() + "\n");
+        while (!gateway.awaitExit(Duration.ofHours(1))) {
+            // until terminated, or until the gateway stops on its own
+        }
+        System.exit(gateway.exitValue());
+    }
+
+    /** Writes {@code content} into {@code file} at once: whoever waits for the file never reads half of it. */
+    private static void write(Path file, String content) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path written = Files.createTempFile(target.getParent(), "testkit-", ".tmp");
+        Files.writeString(written, content);
+        Files.move(written, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void provision(Map<String, String> options) {
@@ -79,6 +132,17 @@ public final class Testkit {
         return options;
     }
 
+    /** Every value of an option that may be given more than once ({@code --jvm-option A --jvm-option B}). */
+    private static List<String> repeated(List<String> args, String name) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i + 1 < args.size(); i += 2) {
+            if (args.get(i).equals("--" + name)) {
+                values.add(args.get(i + 1));
+            }
+        }
+        return values;
+    }
+
     private static String required(Map<String, String> options, String name) {
         String value = options.get(name);
         if (value == null) {
@@ -101,7 +165,9 @@ public final class Testkit {
         System.err.println("""
                 usage: Testkit opensearch --uri-file FILE
                        TESTKIT_ADMIN_KEY=... TESTKIT_PASSWORD=... Testkit provision --management URL --service NAME --username NAME
-                                [--display-name TEXT] [--elasticsearch-username NAME] [--token-name NAME]""");
+                                [--display-name TEXT] [--elasticsearch-username NAME] [--token-name NAME]
+                       TESTKIT_ADMIN_KEY=... Testkit gateway --app-dir DIR --ports-file FILE [--data-dir DIR] [--output FILE]
+                                [--elasticsearch-upstream URL] [--graylog-upstream URL] [--jvm-option OPTION]... [--property KEY=VALUE]...""");
         System.exit(64);
     }
 }

@@ -1,7 +1,11 @@
-package io.logstokengateway.auth;
+package io.logstokengateway.bench;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import io.logstokengateway.registry.BenchRegistry;
+import io.logstokengateway.auth.Authenticator;
+import io.logstokengateway.auth.Caller;
+import io.logstokengateway.auth.GuessThrottle;
+import io.logstokengateway.auth.MemoryAttemptLedger;
+import io.logstokengateway.auth.TokenUsage;
+import io.logstokengateway.config.GatewayConfig;
 import io.logstokengateway.registry.OperationRecord;
 import io.logstokengateway.registry.ServiceSpec;
 import io.micrometer.prometheus.PrometheusConfig;
@@ -18,25 +22,28 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The per-request authentication path: {@link Authenticator#authenticate} built with the real registry (H2, see
- * {@link BenchRegistry}), the real token-use recorder and a Prometheus meter registry, as the application has them.
+ * {@link BenchRegistry}), the real token-use recorder, guessing throttle and a Prometheus meter registry, as the
+ * application has them.
  * <ul>
  *   <li>{@code cached*}: the credentials are in the in-memory cache (every request after a client's first);</li>
  *   <li>{@code refusedCached}: an unknown token refused from the negative cache;</li>
- *   <li>{@code miss*}: the cache is emptied first, so the registry answers: a hop to a worker thread, then for a
- *       token an HMAC lookup hash, an H2 query and the upstream secrets decrypted; for an account an Argon2id check.
- *       Emptying a one-entry cache costs well under a microsecond, noise next to the lookup.</li>
+ *   <li>{@code miss*}: the registry answers: a hop to a worker thread, then for a token an HMAC lookup hash, an H2
+ *       query and the upstream secrets decrypted; for an account an Argon2id check. These run on a second
+ *       authenticator, configured as the first but with {@code gateway.auth.cache-ttl} and
+ *       {@code gateway.auth.negative-cache-ttl} at zero, so that nothing it remembers is ever found again.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -53,15 +60,13 @@ public class AuthBenchmark {
     private Path dataDir;
     private BenchRegistry env;
     private Authenticator authenticator;
-    private Cache<String, Caller> accepted;
-    private Cache<String, Boolean> refused;
+    private Authenticator forgetful; // caches that keep nothing: every call is a miss
 
     private String tokenHeader;    // Basic base64(<token>:token), as Grafana or Kibana send a token
     private String accountHeader;  // Basic base64(<username>:<password>)
     private String unknownHeader;  // a well-formed token nobody owns
 
     @Setup(Level.Trial)
-    @SuppressWarnings("unchecked")
     public void setUp() throws Exception {
         dataDir = Files.createTempDirectory("ltg-jmh-");
         env = BenchRegistry.open(dataDir);
@@ -73,17 +78,22 @@ public class AuthBenchmark {
         accountHeader = basic(USERNAME + ":" + PASSWORD);
         unknownHeader = basic("x".repeat(token.length()) + ":token");
 
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        authenticator = new Authenticator(env.credentials, env.node, new TokenUsage(env.tokens, env.vertx),
-                new GuessThrottle(env.config, new MemoryAttemptLedger(env.config), meters), env.vertx, meters, env.config);
-        accepted = (Cache<String, Caller>) field("accepted").get(authenticator);
-        refused = (Cache<String, Boolean>) field("refused").get(authenticator);
+        authenticator = authenticator(env.config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        PrometheusMeterRegistry forgetfulMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        forgetful = authenticator(env.config(Map.of("auth.cacheTtl", Duration.ZERO, "auth.negativeCacheTtl", Duration.ZERO)),
+                forgetfulMeters);
 
         // Fill the caches, and check that each path answers as the benchmark's name says.
         require(await(authenticator.authenticate(tokenHeader, LISTENER, CLIENT)) != null, "token accepted");
         require(await(authenticator.authenticate(accountHeader, LISTENER, CLIENT)) != null, "account accepted");
         require(await(authenticator.authenticate(unknownHeader, LISTENER, CLIENT)) == null, "unknown token refused");
         require(cachedToken().succeeded() && cachedAccount().succeeded() && refusedCached().failed(), "answers from the caches");
+        for (int i = 0; i < 2; i++) {
+            require(missToken() != null && missAccount() != null && missRefused() == null, "the same answers without the caches");
+        }
+        require(forgetfulMeters.counter("gateway.auth", "outcome", "accepted", "source", "registry").count() == 4
+                && forgetfulMeters.counter("gateway.auth", "outcome", "accepted", "source", "cache").count() == 0,
+                "the registry asked each time without the caches");
     }
 
     @TearDown(Level.Trial)
@@ -111,20 +121,17 @@ public class AuthBenchmark {
 
     @Benchmark
     public Caller missToken() {
-        accepted.invalidateAll();
-        return await(authenticator.authenticate(tokenHeader, LISTENER, CLIENT));
+        return await(forgetful.authenticate(tokenHeader, LISTENER, CLIENT));
     }
 
     @Benchmark
     public Caller missRefused() {
-        refused.invalidateAll();
-        return await(authenticator.authenticate(unknownHeader, LISTENER, CLIENT));
+        return await(forgetful.authenticate(unknownHeader, LISTENER, CLIENT));
     }
 
     @Benchmark
     public Caller missAccount() {
-        accepted.invalidateAll();
-        return await(authenticator.authenticate(accountHeader, LISTENER, CLIENT));
+        return await(forgetful.authenticate(accountHeader, LISTENER, CLIENT));
     }
 
     /** The caller, or null when refused. */
@@ -143,10 +150,10 @@ public class AuthBenchmark {
         return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Field field(String name) throws NoSuchFieldException {
-        Field field = Authenticator.class.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
+    /** Each with its own meter registry, as each would be alone in a gateway. */
+    private Authenticator authenticator(GatewayConfig config, PrometheusMeterRegistry meters) {
+        return new Authenticator(env.credentials, env.node, new TokenUsage(env.tokens, env.vertx),
+                new GuessThrottle(config, new MemoryAttemptLedger(config), meters), env.vertx, meters, config);
     }
 
     private static void require(boolean condition, String what) {

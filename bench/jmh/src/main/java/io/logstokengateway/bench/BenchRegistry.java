@@ -1,4 +1,4 @@
-package io.logstokengateway.registry;
+package io.logstokengateway.bench;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
@@ -9,6 +9,13 @@ import io.logstokengateway.crypto.PasswordHasher;
 import io.logstokengateway.crypto.SecretBox;
 import io.logstokengateway.crypto.SecretKeys;
 import io.logstokengateway.crypto.TokenHasher;
+import io.logstokengateway.registry.ClusterNode;
+import io.logstokengateway.registry.CredentialResolver;
+import io.logstokengateway.registry.Jdbc;
+import io.logstokengateway.registry.Operations;
+import io.logstokengateway.registry.Revocation;
+import io.logstokengateway.registry.Services;
+import io.logstokengateway.registry.Tokens;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -19,15 +26,17 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The gateway's real registry outside CDI, for the microbenchmarks: the real {@link Services}, {@link Tokens}, {@link CredentialResolver}, {@link Jdbc},
- * {@link ClusterNode}, hashers and secret box, on an embedded H2 file database migrated by the real Flyway scripts
- * and reached through an Agroal pool, as the application does. What CDI would inject and cannot be had cheaply is
- * replaced by minimal stand-ins: the configuration (the defaults of {@link GatewayConfig}), the datasource lookup and
- * the revocation event (no revocation happens during a benchmark).
+ * The gateway's real registry outside CDI, for the microbenchmarks, built through the public constructors of its
+ * classes: the real {@link Services}, {@link Tokens}, {@link CredentialResolver}, {@link Jdbc}, {@link ClusterNode},
+ * hashers and secret box, on an embedded H2 file database migrated by the real Flyway scripts and reached through an
+ * Agroal pool, as the application does. What CDI would inject and cannot be had cheaply is replaced by minimal
+ * stand-ins: the configuration (the defaults of {@link GatewayConfig}, for the parts the registry and the
+ * authenticator read), the datasource lookup and the revocation event (no revocation happens during a benchmark).
  */
 public final class BenchRegistry implements AutoCloseable {
 
@@ -42,8 +51,11 @@ public final class BenchRegistry implements AutoCloseable {
     public final ClusterNode node;
     private final AgroalDataSource dataSource;
 
+    private final Path dataDir;
+
     private BenchRegistry(Path dataDir) throws SQLException {
-        config = BenchConfig.withDefaults(dataDir);
+        this.dataDir = dataDir;
+        config = BenchConfig.withDefaults(dataDir, Map.of());
         vertx = Vertx.vertx();
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry") + H2_SETTINGS;
         dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
@@ -71,6 +83,11 @@ public final class BenchRegistry implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@link #config} with some values replaced: keys as there ({@code auth.cacheTtl}), values of the method's type. */
+    public GatewayConfig config(Map<String, Object> replaced) {
+        return BenchConfig.withDefaults(dataDir, replaced);
     }
 
     @Override
@@ -108,8 +125,8 @@ public final class BenchRegistry implements AutoCloseable {
         private BenchConfig() {
         }
 
-        static GatewayConfig withDefaults(Path dataDir) {
-            Map<String, Object> values = Map.ofEntries(
+        static GatewayConfig withDefaults(Path dataDir, Map<String, Object> replaced) {
+            Map<String, Object> values = new HashMap<>(Map.ofEntries(
                     Map.entry("dataDir", dataDir),
                     Map.entry("secrets.key", Optional.empty()),
                     Map.entry("registry.kind", GatewayConfig.RegistryKind.h2),
@@ -124,7 +141,13 @@ public final class BenchRegistry implements AutoCloseable {
                     Map.entry("cluster.pollInterval", Duration.ofSeconds(1)),
                     Map.entry("cluster.nodeTimeout", Duration.ofSeconds(15)),
                     Map.entry("tokens.maxTtl", Optional.empty()),
-                    Map.entry("tokens.maxPerService", 100));
+                    Map.entry("tokens.maxPerService", 100),
+                    Map.entry("limits.maxCredentialLength", 1024),
+                    Map.entry("limits.passwordChecks", 2),
+                    Map.entry("limits.passwordCheckQueue", 16),
+                    Map.entry("limits.tokenLookups", 4),
+                    Map.entry("limits.tokenLookupQueue", 256)));
+            values.putAll(replaced);
             return proxy(GatewayConfig.class, "", values);
         }
 

@@ -1,6 +1,14 @@
-package io.logstokengateway.scope;
+package io.logstokengateway.bench;
 
 import io.logstokengateway.crypto.SearchContextSeal;
+import io.logstokengateway.scope.Decision;
+import io.logstokengateway.scope.IndexCatalog;
+import io.logstokengateway.scope.LineRule;
+import io.logstokengateway.scope.ScopeContext;
+import io.logstokengateway.scope.ScopeLimits;
+import io.logstokengateway.scope.ScopeRules;
+import io.logstokengateway.scope.SearchContexts;
+import io.logstokengateway.scope.ServiceScope;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
