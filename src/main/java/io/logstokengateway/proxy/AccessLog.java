@@ -1,8 +1,8 @@
 package io.logstokengateway.proxy;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.json.JsonObject;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,19 +56,28 @@ public class AccessLog {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        String line = new JsonObject()
-                .put("time", Instant.now().toString())
-                .put("listener", exchange.listener)
-                .put("client", exchange.clientAddress)
-                .put("method", exchange.method)
-                .put("path", exchange.path)
-                .put("status", exchange.status)
-                .put("durationMs", exchange.elapsedMillis())
-                .put("service", exchange.serviceName)
-                .put("tokenId", exchange.tokenId)
-                .put("outcome", exchange.outcome.label)
-                .encode();
-        offer(line);
+        StringBuilder line = new StringBuilder(320).append("{\"time\":\"").append(Instant.now()).append('"');
+        text(line, "listener", exchange.listener);
+        text(line, "client", exchange.clientAddress);
+        text(line, "method", exchange.method);
+        text(line, "path", exchange.path);
+        line.append(",\"status\":").append(exchange.status);
+        line.append(",\"durationMs\":").append(exchange.elapsedMillis());
+        text(line, "service", exchange.serviceName);
+        text(line, "tokenId", exchange.tokenId);
+        text(line, "outcome", exchange.outcome.label);
+        offer(line.append('}').toString());
+    }
+
+    /** A string field, escaped as JSON (a path is the client's text); {@code null} when absent. */
+    private static void text(StringBuilder line, String name, String value) {
+        line.append(",\"").append(name).append("\":");
+        if (value == null) {
+            line.append("null");
+        } else {
+            JsonStringEncoder.getInstance().quoteAsString(value, line.append('"'));
+            line.append('"');
+        }
     }
 
     void offer(String line) {

@@ -91,6 +91,14 @@ final class ConnectionGuard {
                 "too many connections are open from this address; reuse those open, or try again shortly") : null;
     }
 
+    /** The client's address on this connection, as read once when it was accepted ({@code null} if unknown). */
+    String clientAddress(HttpConnection connection) {
+        Watch watch = watches.get(connection);
+        String address = watch != null ? watch.address
+                : connection.remoteAddress() == null ? "" : connection.remoteAddress().hostAddress();
+        return address.isEmpty() ? null : address;
+    }
+
     /** An answer on this connection ended: once none is under way (HTTP/2 carries several), the next head is timed. */
     void answered(HttpConnection connection) {
         Watch watch = watches.get(connection);

@@ -116,7 +116,7 @@ final class Exchange {
         this.connection = request.connection();
         this.method = request.method().name();
         this.path = request.path();
-        this.clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        this.clientAddress = proxy.spec.connections().clientAddress(connection);
     }
 
     /** The request's head has arrived: checks that need no caller, then authentication. */
@@ -253,9 +253,12 @@ final class Exchange {
             response.writeContinue();
         }
         Buffer body = Buffer.buffer();
-        holdBody();
-        bodyWatch = new BodyWatch(this, () -> { });
+        bodyTaken = true;
+        if (RefusedUpload.unread(request)) {
+            bodyComing();
+        }
         request.handler(chunk -> {
+            bodyComing();
             bodyWatch.heard();
             if (body.length() + chunk.length() > maxBytes) {
                 stopReading();
@@ -273,13 +276,26 @@ final class Exchange {
         });
         request.exceptionHandler(failure -> LOG.debugf("Request body not received on %s: %s", listener, failure.getMessage()));
         request.endHandler(v -> {
-            bodyWatch.done();
+            if (bodyWatch != null) {
+                bodyWatch.done();
+            }
             if (state == State.READING_BODY) {
                 state = State.DECIDING;
                 check(checked, request.getHeader(HttpHeaders.CONTENT_ENCODING), body.getBytes(), true);
             }
         });
         request.resume();
+    }
+
+    /**
+     * A body is on its way: from now on it is held against its service's budget and timed. Not before, so that a
+     * request without one (a GET search, mostly) costs neither.
+     */
+    private void bodyComing() {
+        if (bodyWatch == null) {
+            holdBody();
+            bodyWatch = new BodyWatch(this, () -> { });
+        }
     }
 
     /**

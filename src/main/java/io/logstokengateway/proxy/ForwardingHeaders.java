@@ -3,8 +3,9 @@ package io.logstokengateway.proxy;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * What the upstream is told about the client. The gateway speaks for itself: a client's {@code Forwarded},
@@ -22,8 +23,15 @@ final class ForwardingHeaders {
     /** {@code out} already holds the client's end-to-end headers; {@code client} is the address the gateway saw. */
     static void apply(HttpServerRequest request, String client, MultiMap out) {
         List<String> priorFor = request.headers().getAll(FORWARDED_FOR);
-        List<String> claims = out.names().stream().filter(ForwardingHeaders::isClaim).toList();
-        claims.forEach(out::remove);
+        List<String> claims = null; // rarely any: nothing is allocated for them then
+        for (Map.Entry<String, String> header : out) {
+            if (isClaim(header.getKey())) {
+                (claims == null ? claims = new ArrayList<>() : claims).add(header.getKey());
+            }
+        }
+        if (claims != null) {
+            claims.forEach(out::remove);
+        }
         String chain = String.join(", ", priorFor);
         if (client != null) {
             chain = chain.isEmpty() ? client : chain + ", " + client;
@@ -38,7 +46,7 @@ final class ForwardingHeaders {
     }
 
     private static boolean isClaim(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.equals("forwarded") || lower.equals("x-real-ip") || lower.startsWith("x-forwarded-");
+        return name.equalsIgnoreCase("forwarded") || name.equalsIgnoreCase("x-real-ip")
+                || name.regionMatches(true, 0, "x-forwarded-", 0, "x-forwarded-".length());
     }
 }

@@ -126,6 +126,21 @@ class ProxyCoreTest {
     }
 
     @Test
+    void theAccessLogLineIsJsonWhateverThePathHolds() throws Exception {
+        startGateway(Map.of());
+        String path = "/logs-core-00001-i-a/_search\"},\"outcome\":\"forged\\";
+        RawHttpConnection.Response answer = RawHttpConnection.once(null, gateway.actualPort(), "GET " + path
+                + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + CLIENT_AUTHORIZATION, null);
+        assertEquals(200, answer.status());
+        JsonObject line = awaitLogged();
+        assertEquals(path, line.getString("path"));
+        assertEquals("forwarded", line.getString("outcome"));
+        assertEquals("127.0.0.1", line.getString("client"));
+        assertEquals(CALLER.tokenId(), line.getString("tokenId"));
+        assertEquals(CALLER.serviceName(), line.getString("service"));
+    }
+
+    @Test
     void wrongCredentialsAreRefusedWithoutReachingTheUpstream() throws Exception {
         startGateway(Map.of());
         RawHttpConnection.Response answer = RawHttpConnection.get(null, gateway.actualPort(), "/_search",
