@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -67,11 +68,12 @@ public class Authenticator {
 
     public Authenticator(CredentialResolver resolver, ClusterNode node, TokenUsage usage, GuessThrottle throttle, Vertx vertx,
                          MeterRegistry meters, GatewayConfig config) {
-        this.node = node;
-        this.throttle = throttle;
+        // Called on every request: taken out of their CDI client proxies once, rather than looked up on each call.
+        this.node = ClientProxy.unwrap(node);
+        this.throttle = ClientProxy.unwrap(throttle);
         GatewayConfig.AuthCache settings = config.auth();
         this.resolver = resolver;
-        this.usage = usage;
+        this.usage = ClientProxy.unwrap(usage);
         this.vertx = vertx;
         this.accepted = Caffeine.newBuilder().maximumSize(settings.cacheSize()).expireAfterWrite(settings.cacheTtl()).recordStats().build();
         this.refused = Caffeine.newBuilder().maximumSize(settings.negativeCacheSize()).expireAfterWrite(settings.negativeCacheTtl()).recordStats().build();

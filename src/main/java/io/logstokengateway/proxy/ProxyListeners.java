@@ -12,6 +12,7 @@ import io.logstokengateway.limits.LimitRefusals;
 import io.logstokengateway.scope.ScopeLimits;
 import io.logstokengateway.scope.SearchContexts;
 import io.logstokengateway.tls.ListenerTls;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
@@ -61,8 +62,12 @@ public class ProxyListeners {
         GatewayConfig.Limits limits = config.limits();
         BoundedWorkers checks = new BoundedWorkers(vertx, "gateway-body-checks", limits.bodyChecks(), limits.bodyCheckQueue(),
                 "body-check-queue", 503);
-        this.services = new ProxyServices(authenticator::authenticate, metrics, accessLog, audit, vertx, limitRefusals, bodies, callers, checks, limits);
-        this.seal = seal;
+        // The beans every request calls, taken out of their CDI client proxies: looked up once here, not on each call.
+        Authenticator authentication = ClientProxy.unwrap(authenticator);
+        this.services = new ProxyServices(authentication::authenticate, ClientProxy.unwrap(metrics), ClientProxy.unwrap(accessLog),
+                ClientProxy.unwrap(audit), vertx, ClientProxy.unwrap(limitRefusals), ClientProxy.unwrap(bodies),
+                ClientProxy.unwrap(callers), checks, limits);
+        this.seal = ClientProxy.unwrap(seal);
         this.vertx = vertx;
         this.config = config;
         this.tls = tls;

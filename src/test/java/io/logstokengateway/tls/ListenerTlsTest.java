@@ -226,7 +226,9 @@ class ListenerTlsTest {
         Command.Result intruder = Command.run("curl", "-sS", "--cacert", pki.caPem().toString(), "-o", "/dev/null", "--max-time",
                 "20", "--cert-type", "P12", "--cert", pki.dir.resolve("intruder.p12") + ":" + TlsUpstream.PrivateCa.PASSWORD, url);
         assertNotEquals(0, intruder.exitCode(), intruder::toString);
-        assertTrue(intruder.output().contains("alert"), intruder::toString);
+        // Refused with a TLS alert, then closed: on a busy machine curl may meet the closed connection (55: send, 56:
+        // receive failed) before it reads the alert. Anything else (a timeout, an HTTP answer) is not a refusal.
+        assertTrue(intruder.output().contains("alert") || intruder.exitCode() == 55 || intruder.exitCode() == 56, intruder::toString);
     }
 
     @Test
