@@ -77,6 +77,7 @@ TARGETS=(direct nginx haproxy gateway)
 [ -z "$BASELINE" ] || TARGETS+=(baseline)
 # S1 over TLS: the same proxies terminating HTTPS (HTTP/1.1 to wrk), the same plain-HTTP upstream behind them.
 TLS_TARGETS=(nginx-tls haproxy-tls gateway-tls)
+TLS13_SUITES=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256   # the gateway's order
 declare -A PORT AUTH PIDS LAUNCHER SCHEME TLS_SESSION
 TMP=""
 GATEWAY_PID=""
@@ -294,7 +295,9 @@ EOF
 # client's Authorization not passed on. {SHA} hashes (htpasswd -s) are the cheapest nginx supports: the
 # default apr1-MD5 costs about a thousand MD5 rounds on every request, which would handicap nginx.
 # With tls (S1 over TLS): the same configuration, the listener terminating TLS 1.3 and 1.2 (ECDHE with AES-GCM or
-# ChaCha20-Poly1305 for 1.2, as the gateway allows), a shared session cache, HTTP/1.1 to the client.
+# ChaCha20-Poly1305 for 1.2, as the gateway allows), a shared session cache, HTTP/1.1 to the client. The server's
+# order of suites, TLS 1.3's included, is the gateway's (quarkus.tls.cipher-suites: AES-128-GCM first), so that all
+# three encrypt with the same cipher (OpenSSL clients such as wrk list AES-256-GCM first).
 start_nginx_proxy() { # [tls]
   local name=nginx tls="" ssl_lines="" dir
   if [ "${1:-}" = tls ]; then
@@ -302,6 +305,7 @@ start_nginx_proxy() { # [tls]
     ssl_lines="ssl_certificate $TMP/tls/tls.crt; ssl_certificate_key $TMP/tls/tls.key;
     ssl_protocols TLSv1.3 TLSv1.2;
     ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305;
+    ssl_conf_command Ciphersuites $TLS13_SUITES; ssl_prefer_server_ciphers on;
     ssl_session_cache shared:SSL:10m; ssl_session_timeout 1h;"
   fi
   dir=$TMP/$name
@@ -342,13 +346,15 @@ EOF
 }
 
 # HAProxy with a userlist (insecure-password: a plain compare, the cheapest check HAProxy offers). With tls (S1 over
-# TLS): the same, the frontend terminating TLS 1.3 and 1.2 (the same TLS 1.2 ciphers as nginx), HTTP/1.1 by ALPN.
+# TLS): the same, the frontend terminating TLS 1.3 and 1.2 (the same suites in the same order as nginx; HAProxy
+# prefers its own order by default), HTTP/1.1 by ALPN.
 start_haproxy() { # [tls]
   local name=haproxy tls="" dir
   if [ "${1:-}" = tls ]; then
     name=haproxy-tls
     tls=" ssl crt $TMP/tls/tls.pem ssl-min-ver TLSv1.2 alpn http/1.1"
     tls+=" ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305"
+    tls+=" ciphersuites $TLS13_SUITES"
   fi
   dir=$TMP/$name
   mkdir -p "$dir"
@@ -860,7 +866,11 @@ write_s1_tls() {
   echo "- **haproxy-tls**: the haproxy target's configuration, \`bind ... ssl crt tls.pem ssl-min-ver TLSv1.2 alpn http/1.1\`,"
   echo "  the same TLS 1.2 ciphers."
   echo "- **gateway-tls**: the S1 gateway restarted with a listener key store (\`quarkus.tls.key-store.pem.0.cert\` and"
-  echo "  \`.key\`, nothing else: the TLS settings it ships with), same registry, token and heap; all three listeners HTTPS."
+  echo "  \`.key\`, nothing else: the TLS settings it ships with, the JDK's TLS through Vert.x), same registry, token and"
+  echo "  heap; all three listeners HTTPS. A JVM started just before these rounds: its $WARM warm-up is all the JIT gets"
+  echo "  beyond the start-up (the plain S1 gateway had run its own warm-up and rounds)."
+  echo "- nginx and HAProxy are given the gateway's order of suites (TLS 1.3: \`$TLS13_SUITES\`, server"
+  echo "  preference), so that all three encrypt with the same cipher."
   echo
   echo "wrk speaks TLS through OpenSSL and keeps its $CONNECTIONS connections open: the $CONNECTIONS handshakes of a run are"
   echo "amortised over all its requests, so the figures are the cost of the record layer (encryption, TLS I/O) on"
