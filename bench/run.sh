@@ -6,12 +6,13 @@
 # Starts a fast upstream (nginx on loopback), three proxies in front of it (nginx with auth_basic, HAProxy with
 # http-request auth, the gateway with a token), measures S1 (small responses, keep-alive, 64 connections), the
 # same at a fixed rate of half the gateway's maximum (open loop, p99), S2 (a large download and upload), S4 (JMH
-# microbenchmarks of the auth path and the scope check) and S3 (a real OpenSearch `_search` and `_msearch`, direct
-# and through the gateway), and writes target/bench/RESULTS.md, results.json (the medians) and results.png;
+# microbenchmarks of the auth path and the scope check), S1 over TLS (the three proxies terminating HTTPS with a
+# throwaway certificate) and S3 (a real OpenSearch `_search` and `_msearch`, direct and through the gateway), and
+# writes target/bench/RESULTS.md, results.json (the medians) and results.png;
 # --publish writes RESULTS.md and results.png into bench/ instead, to be committed from a full run.
-# --baseline=DIR adds a fifth target to S1, the half-load run and S2: another build of the gateway (DIR holds its
-# quarkus-run.jar, e.g. the target/quarkus-app of a checkout before a change), measured in the same interleaved
-# rounds, for before/after figures.
+# --baseline=DIR adds a fifth target to S1, the half-load run and S2 (not to S1 over TLS): another build of the
+# gateway (DIR holds its quarkus-run.jar, e.g. the target/quarkus-app of a checkout before a change), measured in
+# the same interleaved rounds, for before/after figures.
 # Everything runs on 127.0.0.1; everything started is stopped on exit and the temp dir removed.
 set -euo pipefail
 
@@ -41,15 +42,17 @@ fi
 if [ "$PUBLISH" = 1 ]; then OUT_DIR=$BENCH_DIR; else OUT_DIR=$ROOT/target/bench; fi
 mkdir -p "$OUT_DIR"
 
-# HL_*: seconds of the half-load runs. JMH_OPTS: S4's JMH settings (forks, warm-up and measurement iterations). S3_*: OpenSearch documents, fixed request
+# TLS_JIT_WARM: extra warm-up of the gateway restarted for S1 over TLS. HL_*: seconds of the half-load runs. JMH_OPTS: S4's JMH settings (forks, warm-up and measurement iterations). S3_*: OpenSearch documents, fixed request
 # rate and timings (seconds) of S3. Quick mode (CI, must stay under 3 minutes) keeps every scenario but short.
 if [ "$QUICK" = 1 ]; then
   ROUNDS=1; DURATION=3s; WARM=2s; BIG_MIB=64; S2_ROUNDS=1
+  TLS_JIT_WARM=5s
   JMH_OPTS=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
   HL_SECONDS=2; HL_WARM=1
   S3_DOCS=2000; S3_SECONDS=2; S3_WARM=1; S3_ROUNDS=1
 else
   ROUNDS=3; DURATION=10s; WARM=5s; BIG_MIB=1024; S2_ROUNDS=3
+  TLS_JIT_WARM=30s
   JMH_OPTS=(-f 2 -wi 5 -w 1s -i 5 -r 2s)
   HL_SECONDS=10; HL_WARM=5
   S3_DOCS=5000; S3_SECONDS=20; S3_WARM=5; S3_ROUNDS=3
@@ -74,7 +77,10 @@ PASSWORD="bench-password-$RANDOM$RANDOM"   # account password: 12+ characters (g
 
 TARGETS=(direct nginx haproxy gateway)
 [ -z "$BASELINE" ] || TARGETS+=(baseline)
-declare -A PORT AUTH PIDS LAUNCHER
+# S1 over TLS: the same proxies terminating HTTPS (HTTP/1.1 to wrk), the same plain-HTTP upstream behind them.
+TLS_TARGETS=(nginx-tls haproxy-tls gateway-tls)
+TLS13_SUITES=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256   # the gateway's order
+declare -A PORT AUTH PIDS LAUNCHER SCHEME TLS_SESSION
 TMP=""
 GATEWAY_PID=""
 OS_LAUNCHER_PID=""
@@ -192,7 +198,7 @@ free_port() {
 wait_http() { # url [max seconds]: until it answers at all
   local url=$1 max=${2:-30} i
   for i in $(seq $((max * 10))); do
-    curl -s -o /dev/null --max-time 1 "$url" && return 0
+    curl -sk -o /dev/null --max-time 1 "$url" && return 0   # -k: the TLS targets' certificate is self-signed
     sleep 0.1
   done
   return 1
@@ -205,6 +211,22 @@ start_bg() { # logfile cmd...
   "$@" >"$logfile" 2>&1 &
   LAST_PID=$!
   STARTED_PIDS="$STARTED_PIDS $LAST_PID"
+}
+
+target_url() { # target [path]: its base URL (https for the TLS targets) followed by path
+  printf '%s://127.0.0.1:%s%s' "${SCHEME[$1]:-http}" "${PORT[$1]}" "${2:-}"
+}
+
+# A throwaway self-signed certificate for S1 over TLS (EC P-256, as a modern deployment would use), generated at run
+# time into the temp dir: tls.crt and tls.key for nginx and the gateway, tls.pem (both in one file) for HAProxy.
+make_certificate() {
+  local dir=$TMP/tls
+  mkdir -p "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>"$dir/openssl.log" \
+    || { cat "$dir/openssl.log" >&2; die "could not generate the TLS certificate"; }
+  cat "$dir/tls.crt" "$dir/tls.key" >"$dir/tls.pem"
+  log "TLS: self-signed EC P-256 certificate generated"
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -274,11 +296,24 @@ EOF
 # nginx as the reverse proxy an operator would deploy: keep-alive pool to the upstream, auth_basic, the
 # client's Authorization not passed on. {SHA} hashes (htpasswd -s) are the cheapest nginx supports: the
 # default apr1-MD5 costs about a thousand MD5 rounds on every request, which would handicap nginx.
-start_nginx_proxy() {
-  local dir=$TMP/nginx-proxy
+# With tls (S1 over TLS): the same configuration, the listener terminating TLS 1.3 and 1.2 (ECDHE with AES-GCM or
+# ChaCha20-Poly1305 for 1.2, as the gateway allows), a shared session cache, HTTP/1.1 to the client. The server's
+# order of suites, TLS 1.3's included, is the gateway's (quarkus.tls.cipher-suites: AES-128-GCM first), so that all
+# three encrypt with the same cipher (OpenSSL clients such as wrk list AES-256-GCM first).
+start_nginx_proxy() { # [tls]
+  local name=nginx tls="" ssl_lines="" dir
+  if [ "${1:-}" = tls ]; then
+    name=nginx-tls; tls=" ssl"
+    ssl_lines="ssl_certificate $TMP/tls/tls.crt; ssl_certificate_key $TMP/tls/tls.key;
+    ssl_protocols TLSv1.3 TLSv1.2;
+    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305;
+    ssl_conf_command Ciphersuites $TLS13_SUITES; ssl_prefer_server_ciphers on;
+    ssl_session_cache shared:SSL:10m; ssl_session_timeout 1h;"
+  fi
+  dir=$TMP/$name
   mkdir -p "$dir/body" "$dir/proxy"
   htpasswd -b -c -s "$dir/htpasswd" "$USERNAME" "$PASSWORD" 2>/dev/null
-  PORT[nginx]=$(free_port)
+  PORT[$name]=$(free_port)
   cat >"$dir/nginx.conf" <<EOF
 $(nginx_common "$dir")
 http {
@@ -289,7 +324,8 @@ http {
   proxy_temp_path $dir/proxy;
   upstream up { server 127.0.0.1:${PORT[direct]}; keepalive 64; keepalive_requests 10000000; }
   server {
-    listen 127.0.0.1:${PORT[nginx]} reuseport backlog=4096;
+    listen 127.0.0.1:${PORT[$name]}$tls reuseport backlog=4096;
+    $ssl_lines
     location / {
       auth_basic "bench";
       auth_basic_user_file $dir/htpasswd;
@@ -304,17 +340,27 @@ http {
 }
 EOF
   start_bg "$dir/stdout.log" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;'
-  PIDS[nginx]=$LAST_PID
-  wait_http "http://127.0.0.1:${PORT[nginx]}/" 10 || { cat "$dir/error.log" >&2; die "nginx proxy did not start"; }
-  AUTH[nginx]="Basic $(printf '%s:%s' "$USERNAME" "$PASSWORD" | base64 -w0)"
-  log "nginx proxy on :${PORT[nginx]}"
+  PIDS[$name]=$LAST_PID
+  [ -z "$tls" ] || SCHEME[$name]=https
+  wait_http "$(target_url "$name" /)" 10 || { cat "$dir/error.log" >&2; die "$name proxy did not start"; }
+  AUTH[$name]="Basic $(printf '%s:%s' "$USERNAME" "$PASSWORD" | base64 -w0)"
+  log "$name proxy on :${PORT[$name]}"
 }
 
-# HAProxy with a userlist (insecure-password: a plain compare, the cheapest check HAProxy offers).
-start_haproxy() {
-  local dir=$TMP/haproxy
+# HAProxy with a userlist (insecure-password: a plain compare, the cheapest check HAProxy offers). With tls (S1 over
+# TLS): the same, the frontend terminating TLS 1.3 and 1.2 (the same suites in the same order as nginx; HAProxy
+# prefers its own order by default), HTTP/1.1 by ALPN.
+start_haproxy() { # [tls]
+  local name=haproxy tls="" dir
+  if [ "${1:-}" = tls ]; then
+    name=haproxy-tls
+    tls=" ssl crt $TMP/tls/tls.pem ssl-min-ver TLSv1.2 alpn http/1.1"
+    tls+=" ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305"
+    tls+=" ciphersuites $TLS13_SUITES"
+  fi
+  dir=$TMP/$name
   mkdir -p "$dir"
-  PORT[haproxy]=$(free_port)
+  PORT[$name]=$(free_port)
   cat >"$dir/haproxy.cfg" <<EOF
 global
   maxconn 4096
@@ -329,7 +375,7 @@ defaults
 userlist bench
   user $USERNAME insecure-password $PASSWORD
 frontend fe
-  bind 127.0.0.1:${PORT[haproxy]}
+  bind 127.0.0.1:${PORT[$name]}$tls
   http-request auth realm bench unless { http_auth(bench) }
   http-request del-header Authorization
   default_backend be
@@ -337,17 +383,18 @@ backend be
   server up 127.0.0.1:${PORT[direct]}
 EOF
   start_bg "$dir/stdout.log" haproxy -db -f "$dir/haproxy.cfg"
-  PIDS[haproxy]=$LAST_PID
-  wait_http "http://127.0.0.1:${PORT[haproxy]}/" 10 || { cat "$dir/stdout.log" >&2; die "haproxy did not start"; }
-  AUTH[haproxy]=${AUTH[nginx]}
-  log "haproxy on :${PORT[haproxy]}"
+  PIDS[$name]=$LAST_PID
+  [ -z "$tls" ] || SCHEME[$name]=https
+  wait_http "$(target_url "$name" /)" 10 || { cat "$dir/stdout.log" >&2; die "$name did not start"; }
+  AUTH[$name]=${AUTH[nginx]}
+  log "$name on :${PORT[$name]}"
 }
 
 # The gateway, as built, with production defaults: the access log on (one JSON line per request, into the target's
 # gateway.log). Its search API upstream is the nginx upstream, or what is given (S3 restarts it in front of
 # OpenSearch, same data dir, so the token still holds).
-start_gateway() { # [search API upstream URL]
-  start_gateway_jvm gateway "$ROOT/target/quarkus-app" "${1:-http://127.0.0.1:${PORT[direct]}}"
+start_gateway() { # [search API upstream URL [--property KEY=VALUE...]]
+  start_gateway_jvm gateway "$ROOT/target/quarkus-app" "${1:-http://127.0.0.1:${PORT[direct]}}" "${@:2}"
   GATEWAY_PID=${PIDS[gateway]}
 }
 
@@ -356,8 +403,9 @@ start_gateway() { # [search API upstream URL]
 # (LAUNCHER) stays in the foreground while the gateway runs and stops it when terminated; PIDS holds the gateway
 # JVM's own pid, whose CPU time and RSS are measured.
 declare -A MGMT ADMIN
-start_gateway_jvm() { # target app-dir search-API-upstream: PORT, MGMT, ADMIN, PIDS and LAUNCHER of the target
+start_gateway_jvm() { # target app-dir search-API-upstream [testkit options, e.g. --property K=V]: PORT, MGMT, ADMIN, PIDS, LAUNCHER
   local name=$1 app=$2 search_upstream=$3 dir=$TMP/$1 option jvm_options=() i
+  local extra=("${@:4}")
   mkdir -p "$dir/data"
   rm -f "$dir/ports"
   ADMIN[$name]=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n') # 32 random bytes in hex, as gateway.admin.key requires
@@ -365,7 +413,7 @@ start_gateway_jvm() { # target app-dir search-API-upstream: PORT, MGMT, ADMIN, P
   TESTKIT_ADMIN_KEY=${ADMIN[$name]} start_bg "$dir/testkit.log" env -C "$ROOT" java -cp "$TESTKIT_CP" \
     io.logstokengateway.testsupport.Testkit gateway --app-dir "$app" --ports-file "$dir/ports" \
     --data-dir "$dir/data" --output "$dir/gateway.log" "${jvm_options[@]}" \
-    --elasticsearch-upstream "$search_upstream" --graylog-upstream "http://127.0.0.1:${PORT[direct]}"
+    --elasticsearch-upstream "$search_upstream" --graylog-upstream "http://127.0.0.1:${PORT[direct]}" "${extra[@]}"
   LAUNCHER[$name]=$LAST_PID
   for i in $(seq 900); do   # the test kit gives up after 60 s without a live gateway
     [ -s "$dir/ports" ] && break
@@ -400,11 +448,12 @@ provision_token() { # [target]: a service and a token on that gateway, its AUTH
 }
 
 # Every target must answer 200 with the 1 KiB body before anything is measured.
-check_targets() {
+check_targets() { # [target...], by default the S1 targets (-k: the TLS targets' certificate is self-signed)
   local t code size
-  for t in "${TARGETS[@]}"; do
-    read -r code size < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' \
-      -H "Authorization: ${AUTH[$t]}" "http://127.0.0.1:${PORT[$t]}$SEARCH_PATH")
+  [ $# -gt 0 ] || set -- "${TARGETS[@]}"
+  for t in "$@"; do
+    read -r code size < <(curl -sk -o /dev/null -w '%{http_code} %{size_download}\n' \
+      -H "Authorization: ${AUTH[$t]}" "$(target_url "$t" "$SEARCH_PATH")")
     [ "$code" = 200 ] && [ "$size" = 1024 ] || die "$t answered $code with $size bytes"
   done
 }
@@ -437,17 +486,27 @@ median() { # numbers as arguments
 
 run_wrk() { # target duration -> wrk output on stdout
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency -H "Authorization: ${AUTH[$1]}" \
-    "http://127.0.0.1:${PORT[$1]}$SEARCH_PATH"
+    "$(target_url "$1" "$SEARCH_PATH")"
 }
 
 # S1: small responses, keep-alive, 64 connections, interleaved rounds so that drift hits every target alike.
 declare -A S1_RPS S1_P50 S1_P99 S1_CPU
 scenario_s1() {
-  local t round out before after reqs rps p50 p99 errors cpu
-  log "S1 warm-up ($WARM per target)"
-  for t in "${TARGETS[@]}"; do run_wrk "$t" "$WARM" >/dev/null; done
+  s1_rounds S1 "${TARGETS[@]}"
+  # The access log is on, as in production: the gateway's log grows by one line per request (or counts what it
+  # dropped, in gateway_access_log_dropped_total).
+  local lines
+  lines=$(wc -l <"$TMP/gateway/gateway.log")
+  log "gateway log: $lines lines after S1"
+}
+
+s1_rounds() { # label target...: wrk warm-up, then ROUNDS interleaved rounds into S1_RPS, S1_P50, S1_P99, S1_CPU
+  local label=$1 t round out before after reqs rps p50 p99 errors cpu
+  shift
+  log "$label warm-up ($WARM per target)"
+  for t in "$@"; do run_wrk "$t" "$WARM" >/dev/null; done
   for round in $(seq "$ROUNDS"); do
-    for t in "${TARGETS[@]}"; do
+    for t in "$@"; do
       before=$(cpu_ticks "${PIDS[$t]}")
       out=$(run_wrk "$t" "$DURATION")
       after=$(cpu_ticks "${PIDS[$t]}")
@@ -457,21 +516,43 @@ scenario_s1() {
       p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
       # A proxy answering 401 or 5xx fast would look good: count such answers and refuse the round.
       errors=$(awk '/Non-2xx/ {print $NF} /Socket errors/ {print}' <<<"$out")
-      [ -z "$errors" ] || die "S1 $t: errors in wrk output: $errors"
+      [ -z "$errors" ] || die "$label $t: errors in wrk output: $errors"
       if [ -n "${PIDS[$t]}" ]; then
         cpu=$(awk -v d=$((after - before)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN {printf "%.3f", d / hz / n * 10000}')
       else
         cpu=""
       fi
       S1_RPS[$t]+="$rps "; S1_P50[$t]+="$p50 "; S1_P99[$t]+="$p99 "; S1_CPU[$t]+="$cpu "
-      log "S1 round $round $t: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, cpu/10k ${cpu:--} s"
+      log "$label round $round $t: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, cpu/10k ${cpu:--} s"
     done
   done
-  # The access log is on, as in production: the gateway's log grows by one line per request (or counts what it
-  # dropped, in gateway_access_log_dropped_total).
-  local lines
-  lines=$(wc -l <"$TMP/gateway/gateway.log")
-  log "gateway log: $lines lines after S1"
+}
+
+# S1 over TLS: S1's request mix (1 KiB answers, keep-alive, 64 connections, same duration and rounds) over HTTPS,
+# nginx and HAProxy terminating TLS (started with the others, idle until now) against the gateway with listener
+# TLS. The gateway is the S1 gateway restarted with the key store (quarkus.tls.key-store.pem.0.*, as an operator
+# turns it on; same registry, token and settings), so that no second JVM runs beside it: every listener is then
+# HTTPS on its port. wrk speaks TLS through OpenSSL; over keep-alive connections the 64 handshakes of a run are
+# amortised over all its requests: what is measured is the record layer (encryption) and the proxies' TLS I/O.
+scenario_s1_tls() {
+  local t
+  log "S1 over TLS: restarting the gateway with a listener key store"
+  stop_gateway
+  start_gateway "http://127.0.0.1:${PORT[direct]}" \
+    --property "quarkus.tls.key-store.pem.0.cert=$TMP/tls/tls.crt" --property "quarkus.tls.key-store.pem.0.key=$TMP/tls/tls.key"
+  PORT[gateway-tls]=${PORT[gateway]}; PIDS[gateway-tls]=${PIDS[gateway]}; AUTH[gateway-tls]=${AUTH[gateway]}
+  SCHEME[gateway-tls]=https
+  check_targets "${TLS_TARGETS[@]}"
+  # A freshly started JVM takes tens of seconds of this load to reach its steady rate (JIT), and the plain gateway
+  # had served S1, the half load and S2 by now: the restarted one gets a warm-up of its own first.
+  log "S1 TLS: warm-up of the restarted gateway ($TLS_JIT_WARM)"
+  run_wrk gateway-tls "$TLS_JIT_WARM" >/dev/null
+  for t in "${TLS_TARGETS[@]}"; do   # what wrk's OpenSSL negotiates with each (openssl s_client: the same library)
+    TLS_SESSION[$t]=$(openssl s_client -connect "127.0.0.1:${PORT[$t]}" </dev/null 2>/dev/null \
+      | sed -n 's/^New, \(.*\), Cipher is \(.*\)$/\1 \2/p' | head -n1)
+    log "S1 TLS $t: ${TLS_SESSION[$t]:-(handshake not read)}"
+  done
+  s1_rounds "S1 TLS" "${TLS_TARGETS[@]}"
 }
 
 # S2: one large download and one large upload per target per round; the gateway's peak RSS over S2 measured
@@ -649,6 +730,12 @@ compute_medians() { # medians over rounds, and the chart's data file
     # shellcheck disable=SC2086
     M_DOWN[$t]=$(median ${S2_DOWN[$t]}); M_UP[$t]=$(median ${S2_UP[$t]})
   done
+  for t in "${TLS_TARGETS[@]}"; do
+    # shellcheck disable=SC2086
+    M_RPS[$t]=$(median ${S1_RPS[$t]}); M_P50[$t]=$(median ${S1_P50[$t]}); M_P99[$t]=$(median ${S1_P99[$t]})
+    # shellcheck disable=SC2086
+    M_CPU[$t]=$(median ${S1_CPU[$t]})
+  done
   for t in "${TARGETS[@]}"; do
     echo "$t ${M_RPS[$t]} ${M_DOWN[$t]} ${M_UP[$t]}"
   done >"$TMP/chart.dat"
@@ -726,6 +813,7 @@ write_results() {
     echo "Target (issue 6): gateway req/s ≥ nginx in the same run, i.e. gateway/nginx ≥ 1.00. wrk runs closed-loop at"
     echo "full load, so its p99 is a queue's; p99 at a fixed rate is the next section."
     echo
+    write_s1_tls
     write_half_load
     echo "## S2: large transfer ($BIG_MIB MiB), one connection"
     echo
@@ -769,6 +857,54 @@ write_results() {
   } >"$out.new"
   mv "$out.new" "$out"
   log "wrote $out"
+}
+
+write_s1_tls() {
+  local t p
+  echo "## S1 over TLS: small responses (1 KiB), keep-alive, HTTPS"
+  echo
+  echo "S1's load (\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`, $ROUNDS interleaved round(s) after a $WARM warm-up per"
+  echo "target, medians, CPU as in S1) over HTTPS to three proxies terminating TLS, each with the same throwaway self-signed"
+  echo "EC P-256 certificate generated at run time (openssl), HTTP/1.1 to wrk, plain HTTP to the same upstream:"
+  echo
+  echo "- **nginx-tls**: the nginx target's configuration, \`listen ... ssl\`, \`ssl_protocols TLSv1.3 TLSv1.2\`, ECDHE"
+  echo "  AES-GCM / ChaCha20-Poly1305 for TLS 1.2, \`ssl_session_cache shared:SSL:10m\`."
+  echo "- **haproxy-tls**: the haproxy target's configuration, \`bind ... ssl crt tls.pem ssl-min-ver TLSv1.2 alpn http/1.1\`,"
+  echo "  the same TLS 1.2 ciphers."
+  echo "- **gateway-tls**: the S1 gateway restarted with a listener key store (\`quarkus.tls.key-store.pem.0.cert\` and"
+  echo "  \`.key\`, nothing else: the TLS settings it ships with, the JDK's TLS through Vert.x), same registry, token and"
+  echo "  heap; all three listeners HTTPS. A JVM started just before these rounds, which takes tens of seconds of this"
+  echo "  load to reach its steady rate (JIT): it gets a warm-up of its own first ($TLS_JIT_WARM of the same load), as the"
+  echo "  plain gateway had served S1, the half load and S2 by then$([ "$QUICK" = 1 ] && echo " (quick mode: too short to reach the steady rate)")."
+  echo "- nginx and HAProxy are given the gateway's order of suites (TLS 1.3: \`$TLS13_SUITES\`, server"
+  echo "  preference), so that all three encrypt with the same cipher."
+  echo
+  echo "wrk speaks TLS through OpenSSL and keeps its $CONNECTIONS connections open: the $CONNECTIONS handshakes of a run are"
+  echo "amortised over all its requests, so the figures are the cost of the record layer (encryption, TLS I/O) on"
+  echo "top of S1, not of handshakes. Negotiated with each (\`openssl s_client\`, the library wrk uses):"
+  for t in "${TLS_TARGETS[@]}"; do printf '%s' " $t \`${TLS_SESSION[$t]:-?}\`"; [ "$t" = "${TLS_TARGETS[-1]}" ] && echo "." || printf ';'; done
+  echo
+  echo "| target | req/s | p50 ms | p99 ms | proxy CPU s / 10k req | req/s per round |"
+  echo "|---|---:|---:|---:|---:|---|"
+  for t in "${TLS_TARGETS[@]}"; do
+    echo "| $t | ${M_RPS[$t]} | ${M_P50[$t]} | ${M_P99[$t]} | ${M_CPU[$t]:-–} | ${S1_RPS[$t]% } |"
+  done
+  echo
+  echo "| ratio | req/s | p50 | p99 | CPU / 10k req |"
+  echo "|---|---:|---:|---:|---:|"
+  for p in nginx haproxy; do
+    echo "| gateway-tls / $p-tls | $(ratio "${M_RPS[gateway-tls]}" "${M_RPS[$p-tls]}") | $(ratio "${M_P50[gateway-tls]}" "${M_P50[$p-tls]}") | $(ratio "${M_P99[gateway-tls]}" "${M_P99[$p-tls]}") | $(ratio "${M_CPU[gateway-tls]}" "${M_CPU[$p-tls]}") |"
+  done
+  echo
+  echo "What TLS costs each proxy (TLS figure / plain S1 figure of the same proxy; the plain rounds ran earlier in the"
+  echo "run, so drift between the two is in these ratios, unlike the ratios above):"
+  echo
+  echo "| proxy | req/s TLS / plain | CPU / 10k req TLS / plain |"
+  echo "|---|---:|---:|"
+  for p in nginx haproxy gateway; do
+    echo "| $p | $(ratio "${M_RPS[$p-tls]}" "${M_RPS[$p]}") | $(ratio "${M_CPU[$p-tls]}" "${M_CPU[$p]}") |"
+  done
+  echo
 }
 
 diff_ms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "–"; else printf "%+.3f", a - b }'; }
@@ -865,7 +1001,8 @@ s4_what() {
   esac
 }
 
-# The medians as JSON, for scripts that compare runs: {"mode","commit","targets":{t:{s1_rps,...}},"s3":{...},"s4":{...}}.
+# The medians as JSON, for scripts that compare runs: {"mode","commit","targets":{t:{s1_rps,...}},
+# "s1_tls":{nginx|haproxy|gateway:{rps,p50_ms,p99_ms,cpu_s_per_10k,tls}},"s3":{...},"s4":{...}}.
 write_json() {
   local t k name first=1
   {
@@ -877,6 +1014,13 @@ write_json() {
         "$t" "$(json_value "${M_RPS[$t]}")" "$(json_value "${M_P50[$t]}")" "$(json_value "${M_P99[$t]}")" \
         "$(json_value "${M_CPU[$t]}")" "$(json_value "${HL_M_P50[$t]:-}")" "$(json_value "${HL_M_P99[$t]:-}")" \
         "$(json_value "${M_DOWN[$t]}")" "$(json_value "${M_UP[$t]}")"
+    done
+    printf '},"s1_tls":{'; first=1
+    for t in "${TLS_TARGETS[@]}"; do
+      [ $first = 1 ] || printf ','; first=0
+      printf '"%s":{"rps":%s,"p50_ms":%s,"p99_ms":%s,"cpu_s_per_10k":%s,"tls":"%s"}' "${t%-tls}" \
+        "$(json_value "${M_RPS[$t]}")" "$(json_value "${M_P50[$t]}")" "$(json_value "${M_P99[$t]}")" \
+        "$(json_value "${M_CPU[$t]}")" "${TLS_SESSION[$t]:-}"
     done
     printf '},"s3":{'; first=1
     for k in "${!S3_M_P50[@]}"; do
@@ -929,9 +1073,12 @@ main() {
   chmod 755 "$TMP"
   start_opensearch
   build_bench_tools
+  make_certificate
   start_upstream
   start_nginx_proxy
+  start_nginx_proxy tls
   start_haproxy
+  start_haproxy tls
   start_gateway
   provision_token
   if [ -n "$BASELINE" ]; then
@@ -944,7 +1091,8 @@ main() {
   scenario_half_load
   scenario_s2
   scenario_s4
-  scenario_s3   # last: it replaces the gateway's upstream with OpenSearch
+  scenario_s1_tls   # restarts the gateway with listener TLS
+  scenario_s3   # last: it replaces the gateway's upstream with OpenSearch (and restarts it in plain HTTP)
   compute_medians
   write_chart
   write_results

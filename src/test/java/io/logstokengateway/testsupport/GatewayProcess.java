@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -21,13 +23,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, or another build's, see {@link Builder#appDir})
  * run as a process of its own, the way an operator runs it: configured by {@code -D} system properties, listeners on
  * free ports unless set, stdout and stderr captured to a file (by default under {@code target/it-logs/}) that tests
  * search for secrets. Started by {@link Builder#start()}, which returns once {@code /q/health/live} answers 200 and
- * both proxy listeners accept connections. Used by the integration tests, the demo and the benchmark (through
+ * both proxy listeners accept connections. Given a listener key store ({@code quarkus.tls.key-store.*}), every listener
+ * serves HTTPS: {@link #management} and {@link #search} then give {@code https} URIs, and the readiness probe accepts
+ * whatever certificate the process presents (its own, on loopback). Used by the integration tests, the demo and the benchmark (through
  * {@code Testkit gateway}).
  */
 public final class GatewayProcess implements AutoCloseable {
@@ -42,16 +50,23 @@ public final class GatewayProcess implements AutoCloseable {
     private final int managementPort;
     private final int searchPort;
     private final int graylogPort;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final String scheme;
+    private final HttpClient http;
 
-    private GatewayProcess(Process process, Path output, String host, int managementPort, int searchPort, int graylogPort) {
+    private GatewayProcess(Process process, Path output, String host, int managementPort, int searchPort, int graylogPort,
+            boolean tls) {
         this.process = process;
         this.host = host;
         this.output = output;
         this.managementPort = managementPort;
         this.searchPort = searchPort;
         this.graylogPort = graylogPort;
+        this.scheme = tls ? "https" : "http";
+        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
+        if (tls) {
+            http.sslContext(trustingAnyCertificate());
+        }
+        this.http = http.build();
     }
 
     /** A gateway named {@code name} (the name of its output file), configured by the builder's calls. */
@@ -105,14 +120,14 @@ public final class GatewayProcess implements AutoCloseable {
         return host;
     }
 
-    /** {@code http://<host>:<management port>} followed by {@code pathAndQuery}. */
+    /** {@code http://<host>:<management port>} ({@code https} with a listener key store) followed by {@code pathAndQuery}. */
     public URI management(String pathAndQuery) {
-        return URI.create("http://" + host + ":" + managementPort + pathAndQuery);
+        return URI.create(scheme + "://" + host + ":" + managementPort + pathAndQuery);
     }
 
-    /** {@code http://<host>:<search port>} followed by {@code pathAndQuery}. */
+    /** {@code http://<host>:<search port>} ({@code https} with a listener key store) followed by {@code pathAndQuery}. */
     public URI search(String pathAndQuery) {
-        return URI.create("http://" + host + ":" + searchPort + pathAndQuery);
+        return URI.create(scheme + "://" + host + ":" + searchPort + pathAndQuery);
     }
 
     /** Resident set size now (VmRSS), in KiB. */
@@ -249,6 +264,51 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * For the readiness probe only: the process's own listeners on loopback, whose certificate (often a throwaway
+     * self-signed one, for any name) is not what the probe checks. An {@link X509ExtendedTrustManager}, so that the
+     * JDK does not add a host name check of its own.
+     */
+    private static SSLContext trustingAnyCertificate() {
+        TrustManager any = new X509ExtendedTrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {any}, new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -377,7 +437,8 @@ public final class GatewayProcess implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(output.toFile())
                         .start();
-                GatewayProcess gateway = new GatewayProcess(process, output, host, management, search, graylog);
+                boolean tls = all.keySet().stream().anyMatch(key -> key.startsWith("quarkus.tls.key-store."));
+                GatewayProcess gateway = new GatewayProcess(process, output, host, management, search, graylog, tls);
                 // If the JVM dies without running its hooks the gateway is orphaned; a normal exit stops it here, as
                 // an operator would (SIGTERM, so that it releases its registry), or kills it after STOP_TIMEOUT.
                 Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "gateway-process-stop"));
