@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark suite (issue 6): the gateway against nginx, HAProxy and a direct connection.
+# Benchmark suite: the gateway against nginx, HAProxy and a direct connection.
 #
 #   bench/run.sh [--quick] [--no-build] [--baseline=DIR] [--publish]
 #
@@ -120,7 +120,7 @@ install_tools() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
-  command -v java >/dev/null && command -v jar >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v java >/dev/null && command -v jar >/dev/null && command -v jcmd >/dev/null || missing+=(openjdk-17-jdk-headless)
   if [ "$(id -u)" = 0 ]; then   # the test kit runs S3's OpenSearch as an unprivileged user
     command -v runuser >/dev/null || missing+=(util-linux)
     command -v useradd >/dev/null || missing+=(passwd)
@@ -528,6 +528,24 @@ s1_rounds() { # label target...: wrk warm-up, then ROUNDS interleaved rounds int
   done
 }
 
+# Bytes the gateway's JVM allocates per request, all its threads (event loops, the access log's writer, ...): a JFR
+# recording with the JDK's default settings (about 1% overhead) over one more S1 run per JVM target, read by
+# AllocationPerRequest (jdk.ThreadAllocationStatistics at the recording's start and end).
+declare -A S1_ALLOC
+scenario_allocation() {
+  local t out reqs jfr
+  for t in gateway ${BASELINE:+baseline}; do
+    jfr=$TMP/$t-allocation.jfr
+    jcmd "${PIDS[$t]}" JFR.start name=allocation settings=default filename="$jfr" >/dev/null || die "JFR did not start on $t"
+    out=$(run_wrk "$t" "$DURATION")
+    jcmd "${PIDS[$t]}" JFR.stop name=allocation >/dev/null || die "JFR did not stop on $t"
+    reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+    S1_ALLOC[$t]=$(java -cp "$JMH_CP" io.logstokengateway.bench.AllocationPerRequest "$jfr" "$reqs" | awk '$1 == "RESULT" {print $2}')
+    [ -n "${S1_ALLOC[$t]}" ] || die "no allocation figure for $t"
+    log "allocation $t: ${S1_ALLOC[$t]} bytes per request over $reqs requests"
+  done
+}
+
 # S1 over TLS: S1's request mix (1 KiB answers, keep-alive, 64 connections, same duration and rounds) over HTTPS,
 # nginx and HAProxy terminating TLS (started with the others, idle until now) against the gateway with listener
 # TLS. The gateway is the S1 gateway restarted with the key store (quarkus.tls.key-store.pem.0.*, as an operator
@@ -791,6 +809,7 @@ write_results() {
     echo "  thread of its own into the gateway's log file (the baseline writes it as that build does)."
     echo "- Every proxy removes the client's \`Authorization\`; the gateway sends the service's upstream credentials."
     echo
+    write_targets
     echo "## S1: small responses (1 KiB), keep-alive"
     echo
     echo "\`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\`, $ROUNDS interleaved round(s) (direct, nginx, haproxy, gateway, ...),"
@@ -810,8 +829,10 @@ write_results() {
     echo "| gateway / direct | $(ratio "${M_RPS[$g]}" "${M_RPS[direct]}") | $(ratio "${M_P50[$g]}" "${M_P50[direct]}") | $(ratio "${M_P99[$g]}" "${M_P99[direct]}") | – |"
     [ -z "$BASELINE" ] || echo "| gateway / baseline | $(ratio "${M_RPS[$g]}" "${M_RPS[baseline]}") | $(ratio "${M_P50[$g]}" "${M_P50[baseline]}") | $(ratio "${M_P99[$g]}" "${M_P99[baseline]}") | $(ratio "${M_CPU[$g]}" "${M_CPU[baseline]}") |"
     echo
-    echo "Target (issue 6): gateway req/s ≥ nginx in the same run, i.e. gateway/nginx ≥ 1.00. wrk runs closed-loop at"
-    echo "full load, so its p99 is a queue's; p99 at a fixed rate is the next section."
+    echo "Bytes allocated per request by the gateway's JVM, all threads (JFR, one more S1 run of $DURATION per JVM target):"
+    echo "gateway **${S1_ALLOC[gateway]}**$([ -z "$BASELINE" ] || echo ", baseline ${S1_ALLOC[baseline]}")."
+    echo
+    echo "wrk runs closed-loop at full load, so its p99 is a queue's; p99 at a fixed rate is the next section."
     echo
     write_s1_tls
     write_half_load
@@ -857,6 +878,36 @@ write_results() {
   } >"$out.new"
   mv "$out.new" "$out"
   log "wrote $out"
+}
+
+# The targets the gateway is held to, each with this run's figure and whether it is met.
+write_targets() {
+  local g=gateway
+  met() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { if (v == "" || v == "–") print "–"; else if ((op == ">=" && v + 0 >= t + 0) || (op == "<=" && v + 0 <= t + 0) || (op == "<" && v + 0 < t + 0)) print "met"; else print "**not met**" }'; }
+  local rps_ratio cpu_ratio hl_added s3_search s3_msearch tls_ratio growth
+  rps_ratio=$(ratio "${M_RPS[$g]}" "${M_RPS[nginx]}"); cpu_ratio=$(ratio "${M_CPU[$g]}" "${M_CPU[nginx]}")
+  hl_added=$(diff_ms "${HL_M_P99[$g]}" "${HL_M_P99[direct]}")
+  s3_search=$(diff_ms "${S3_M_P50[search.gateway]}" "${S3_M_P50[search.direct]}")
+  s3_msearch=$(diff_ms "${S3_M_P50[msearch.gateway]}" "${S3_M_P50[msearch.direct]}")
+  tls_ratio=$(ratio "${M_RPS[gateway-tls]}" "${M_RPS[nginx-tls]}")
+  growth=$(((RSS_PEAK_KB - RSS_BEFORE_KB) / 1024))
+  echo "## Targets"
+  echo
+  echo "| target | this run | |"
+  echo "|---|---:|---|"
+  echo "| S1 req/s, gateway / nginx ≥ 1.00 | $rps_ratio | $(met "$rps_ratio" ">=" 1) |"
+  echo "| S1 CPU per request, gateway / nginx ≤ 1.00 | $cpu_ratio | $(met "$cpu_ratio" "<=" 1) |"
+  echo "| S1 bytes allocated per request < 1024 | ${S1_ALLOC[$g]} | $(met "${S1_ALLOC[$g]}" "<" 1024) |"
+  echo "| half-load p99, gateway − direct ≤ 1 ms | $hl_added | $(met "$hl_added" "<=" 1) |"
+  echo "| S2 download ≥ 1000 MB/s | ${M_DOWN[$g]} | $(met "${M_DOWN[$g]}" ">=" 1000) |"
+  echo "| S2 upload ≥ 1000 MB/s | ${M_UP[$g]} | $(met "${M_UP[$g]}" ">=" 1000) |"
+  echo "| S2 RSS growth < 64 MiB | $growth | $(met "$growth" "<" 64) |"
+  echo "| S3 added p50 \`_search\` < 0.2 ms | $s3_search | $(met "$s3_search" "<" 0.2) |"
+  echo "| S3 added p50 \`_msearch\` < 0.2 ms | $s3_msearch | $(met "$s3_msearch" "<" 0.2) |"
+  echo "| S1 over TLS req/s, gateway / nginx ≥ 1.00 | $tls_ratio | $(met "$tls_ratio" ">=" 1) |"
+  echo
+  echo "With the production defaults (access log on). Quick mode's runs are too short for these figures to mean much."
+  echo
 }
 
 write_s1_tls() {
@@ -1010,9 +1061,9 @@ write_json() {
       "$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')" "$(nproc)"
     for t in "${TARGETS[@]}"; do
       [ $first = 1 ] || printf ','; first=0
-      printf '"%s":{"s1_rps":%s,"s1_p50_ms":%s,"s1_p99_ms":%s,"s1_cpu_s_per_10k":%s,"half_load_p50_ms":%s,"half_load_p99_ms":%s,"s2_download_mb_s":%s,"s2_upload_mb_s":%s}' \
+      printf '"%s":{"s1_rps":%s,"s1_p50_ms":%s,"s1_p99_ms":%s,"s1_cpu_s_per_10k":%s,"s1_alloc_bytes_per_request":%s,"half_load_p50_ms":%s,"half_load_p99_ms":%s,"s2_download_mb_s":%s,"s2_upload_mb_s":%s}' \
         "$t" "$(json_value "${M_RPS[$t]}")" "$(json_value "${M_P50[$t]}")" "$(json_value "${M_P99[$t]}")" \
-        "$(json_value "${M_CPU[$t]}")" "$(json_value "${HL_M_P50[$t]:-}")" "$(json_value "${HL_M_P99[$t]:-}")" \
+        "$(json_value "${M_CPU[$t]}")" "$(json_value "${S1_ALLOC[$t]:-}")" "$(json_value "${HL_M_P50[$t]:-}")" "$(json_value "${HL_M_P99[$t]:-}")" \
         "$(json_value "${M_DOWN[$t]}")" "$(json_value "${M_UP[$t]}")"
     done
     printf '},"s1_tls":{'; first=1
@@ -1088,6 +1139,7 @@ main() {
   wait_opensearch
   check_targets
   scenario_s1
+  scenario_allocation
   scenario_half_load
   scenario_s2
   scenario_s4
