@@ -39,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  *                             ▼    │
  *                          READING_BODY
  *
- *  any state but DONE ─the gateway answers─▶ ANSWERING ─response ended─▶ DONE
+ *  any state but DONE ─the gateway answers─▶ ANSWERING ─response ended─▶ DONE   (after the answer's head: cut, DONE)
  *  any state but DONE ─the client goes away─▶ DONE
  * </pre>
  *
