@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +32,8 @@ public class AccessLog {
     /** Lines waiting at most: about 3 MiB at ~300 bytes a line, a second of a busy node's requests. */
     static final int QUEUE_LINES = 10_000;
     private static final int BATCH = 512;
+    /** How long the writer rests when nothing is queued: how late a line may reach the log. */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final BlockingQueue<String> queue;
     private final Counter dropped;
@@ -86,19 +89,22 @@ public class AccessLog {
         }
     }
 
+    /**
+     * Writes what is queued every few milliseconds. The writer never waits on the queue itself: a thread blocked in
+     * {@code poll} is woken by every {@code offer}, a context switch per request while the log keeps up.
+     */
     private void drain() {
         List<String> batch = new ArrayList<>(BATCH);
         while (!stopping || !queue.isEmpty()) {
             try {
-                String first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (queue.drainTo(batch, BATCH) == 0) {
+                    LockSupport.parkNanos(IDLE_NANOS);
+                    if (Thread.interrupted()) {
+                        stopping = true;
+                    }
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
                 batch.forEach(sink);
-            } catch (InterruptedException e) {
-                stopping = true;
             } catch (RuntimeException e) {
                 Logger.getLogger(AccessLog.class).warnf("access log lines lost: %s", e.toString());
             } finally {
