@@ -16,19 +16,21 @@ import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, or another build's, see {@link Builder#appDir})
- * run as a process of its own, the way an operator runs it: configured by {@code -D} system properties, listeners on
- * free ports unless set, stdout and stderr captured to a file (by default under {@code target/it-logs/}) that tests
- * search for secrets. Started by {@link Builder#start()}, which returns once {@code /q/health/live} answers 200 and
- * both proxy listeners accept connections. Used by the integration tests, the demo and the benchmark (through
- * {@code Testkit gateway}).
+ * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, or another build's, see {@link Builder#appDir}; or
+ * the native executable when {@code -Dnative.image.path} names one, see {@link #nativeExecutable()}) run as a process
+ * of its own, the way an operator runs it: configured by {@code -D} system properties, listeners on free ports unless
+ * set, stdout and stderr captured to a file (by default under {@code target/it-logs/}) that tests search for secrets.
+ * Started by {@link Builder#start()}, which returns once {@code /q/health/live} answers 200 and both proxy listeners
+ * accept connections. Used by the integration tests, the demo and the benchmark (through {@code Testkit gateway}).
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -64,6 +66,27 @@ public final class GatewayProcess implements AutoCloseable {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * The native executable under test: {@code -Dnative.image.path} (set by Failsafe in the {@code native} profile,
+     * {@code ./mvnw verify -Dnative}), if set; the jar is run otherwise.
+     */
+    public static Optional<Path> nativeExecutable() {
+        String configured = System.getProperty("native.image.path");
+        if (configured == null || configured.isBlank()) {
+            return Optional.empty();
+        }
+        Path executable = Paths.get(configured).toAbsolutePath();
+        if (!Files.isExecutable(executable)) {
+            throw new IllegalStateException(executable + " is not an executable: build it with `./mvnw package -Dnative`");
+        }
+        return Optional.of(executable);
+    }
+
+    /** Whether the gateways started here are the native executable rather than the jar. */
+    public static boolean isNative() {
+        return nativeExecutable().isPresent();
     }
 
     /** The jar under test: {@code -Dgateway.jar} (set by Failsafe), else the package phase's default place. */
@@ -310,7 +333,10 @@ public final class GatewayProcess implements AutoCloseable {
             return this;
         }
 
-        /** A JVM option such as {@code -Xmx64m}, placed before {@code -jar}. */
+        /**
+         * A JVM option such as {@code -Xmx64m}, placed before {@code -jar}. The native executable takes the heap
+         * options ({@code -Xmx}, {@code -Xms}, {@code -Xmn}) and {@code -XX:+ExitOnOutOfMemoryError} likewise.
+         */
         public Builder jvmOption(String option) {
             jvmOptions.add(option);
             return this;
@@ -322,7 +348,7 @@ public final class GatewayProcess implements AutoCloseable {
 
         /**
          * The build to run: {@code dir/quarkus-run.jar}, {@code dir} being the {@code quarkus-app} directory of a
-         * package (another checkout's, say), instead of {@link GatewayProcess#jar()}.
+         * package (another checkout's, say), instead of {@link GatewayProcess#jar()} or the native executable.
          */
         public Builder appDir(Path dir) {
             Path jar = dir.resolve("quarkus-run.jar").toAbsolutePath();
@@ -359,15 +385,25 @@ public final class GatewayProcess implements AutoCloseable {
             int management = port("quarkus.http.port");
             int search = port("gateway.elasticsearch.port");
             int graylog = port("gateway.graylog.port");
+            Optional<Path> executable = jar != null ? Optional.empty() : nativeExecutable();
+            if (executable.isPresent()) {
+                onPostgresqlUnlessSet();
+            }
             List<String> command = new ArrayList<>();
-            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            if (executable.isPresent()) {
+                command.add(executable.get().toString());
+            } else {
+                command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            }
             command.add("-XX:+ExitOnOutOfMemoryError"); // as production runs it: out of memory, out of the way
             command.addAll(jvmOptions);
             Map<String, String> all = new LinkedHashMap<>(testSettings);
             all.putAll(properties);
             all.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.add("-jar");
-            command.add((jar != null ? jar : jar()).toString());
+            if (executable.isEmpty()) {
+                command.add("-jar");
+                command.add((jar != null ? jar : jar()).toString());
+            }
             try {
                 Files.createDirectories(LOG_DIR);
                 Path output = this.output != null ? this.output : LOG_DIR.resolve(name + "-" + System.currentTimeMillis() + ".log");
@@ -386,6 +422,30 @@ public final class GatewayProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start " + command, e);
             }
+        }
+
+        /**
+         * The native executable has no embedded H2 registry (it refuses {@code gateway.registry.kind=h2}): a gateway
+         * configured without a registry kind gets a fresh PostgreSQL database of its own instead (see
+         * {@link PostgresDatabase}), and a secrets key, both kept for its restarts and dropped when the tests end.
+         */
+        private void onPostgresqlUnlessSet() {
+            if (properties.containsKey("gateway.registry.kind")) {
+                return;
+            }
+            if (!PostgresAvailability.answers(PostgresAvailability.host(), PostgresAvailability.port())) {
+                throw new IllegalStateException("The native executable needs a PostgreSQL registry and none answers at "
+                        + PostgresAvailability.host() + ":" + PostgresAvailability.port() + " (see README, 'Tests')");
+            }
+            String database = PostgresDatabase.createFreshDatabase();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> PostgresDatabase.dropDatabase(database), "gateway-database-drop"));
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            property("gateway.registry.kind", "postgresql");
+            property("quarkus.datasource.postgresql.jdbc.url", database);
+            property("quarkus.datasource.postgresql.username", PostgresDatabase.user());
+            property("quarkus.datasource.postgresql.password", PostgresDatabase.password());
+            property("gateway.secrets.key", Base64.getEncoder().encodeToString(key));
         }
 
         private int port(String property) {
