@@ -84,6 +84,19 @@ public final class GatewayProcess implements AutoCloseable {
         return Optional.of(executable);
     }
 
+    /**
+     * Whether a gateway configured without {@code gateway.registry.kind} runs on the embedded H2 registry (its default),
+     * rather than on a PostgreSQL database of its own ({@code -Dit.registry=postgresql}, e.g. to run the integration
+     * tests against the native executable as it is deployed).
+     */
+    public static boolean embeddedRegistry() {
+        String registry = System.getProperty("it.registry", "h2");
+        if (!registry.equals("h2") && !registry.equals("postgresql")) {
+            throw new IllegalArgumentException("-Dit.registry=" + registry + ": h2 or postgresql");
+        }
+        return registry.equals("h2");
+    }
+
     /** Whether the gateways started here are the native executable rather than the jar. */
     public static boolean isNative() {
         return nativeExecutable().isPresent();
@@ -386,7 +399,7 @@ public final class GatewayProcess implements AutoCloseable {
             int search = port("gateway.elasticsearch.port");
             int graylog = port("gateway.graylog.port");
             Optional<Path> executable = jar != null ? Optional.empty() : nativeExecutable();
-            if (executable.isPresent()) {
+            if (!embeddedRegistry()) {
                 onPostgresqlUnlessSet();
             }
             List<String> command = new ArrayList<>();
@@ -425,16 +438,16 @@ public final class GatewayProcess implements AutoCloseable {
         }
 
         /**
-         * The native executable has no embedded H2 registry (it refuses {@code gateway.registry.kind=h2}): a gateway
-         * configured without a registry kind gets a fresh PostgreSQL database of its own instead (see
-         * {@link PostgresDatabase}), and a secrets key, both kept for its restarts and dropped when the tests end.
+         * With {@code -Dit.registry=postgresql}, a gateway configured without a registry kind gets a fresh PostgreSQL
+         * database of its own instead of the embedded H2 registry (see {@link PostgresDatabase}), and a secrets key,
+         * both kept for its restarts; the database is dropped when the tests end.
          */
         private void onPostgresqlUnlessSet() {
             if (properties.containsKey("gateway.registry.kind")) {
                 return;
             }
             if (!PostgresAvailability.answers(PostgresAvailability.host(), PostgresAvailability.port())) {
-                throw new IllegalStateException("The native executable needs a PostgreSQL registry and none answers at "
+                throw new IllegalStateException("-Dit.registry=postgresql and no PostgreSQL answers at "
                         + PostgresAvailability.host() + ":" + PostgresAvailability.port() + " (see README, 'Tests')");
             }
             String database = PostgresDatabase.createFreshDatabase();
