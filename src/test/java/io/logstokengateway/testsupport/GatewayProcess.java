@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,8 @@ public final class GatewayProcess implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Path LOG_DIR = Paths.get("target", "it-logs").toAbsolutePath();
+    /** With {@code -Dit.registry=postgresql}: per data dir, the JDBC URL of its database and its secrets key. */
+    private static final Map<String, String[]> POSTGRES_REGISTRIES = new ConcurrentHashMap<>();
 
     private final Process process;
     private final Path output;
@@ -439,8 +442,9 @@ public final class GatewayProcess implements AutoCloseable {
 
         /**
          * With {@code -Dit.registry=postgresql}, a gateway configured without a registry kind gets a fresh PostgreSQL
-         * database of its own instead of the embedded H2 registry (see {@link PostgresDatabase}), and a secrets key,
-         * both kept for its restarts; the database is dropped when the tests end.
+         * database instead of the embedded H2 registry (see {@link PostgresDatabase}), and a secrets key: one pair per
+         * data dir, as the H2 file and the generated key would be, so that a gateway started again on the same data dir
+         * (a restart) finds its registry. The databases are dropped when the tests end.
          */
         private void onPostgresqlUnlessSet() {
             if (properties.containsKey("gateway.registry.kind")) {
@@ -450,15 +454,19 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new IllegalStateException("-Dit.registry=postgresql and no PostgreSQL answers at "
                         + PostgresAvailability.host() + ":" + PostgresAvailability.port() + " (see README, 'Tests')");
             }
-            String database = PostgresDatabase.createFreshDatabase();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> PostgresDatabase.dropDatabase(database), "gateway-database-drop"));
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
+            String dataDir = properties.getOrDefault("gateway.data-dir", "builder-" + System.identityHashCode(this));
+            String[] registry = POSTGRES_REGISTRIES.computeIfAbsent(dataDir, dir -> {
+                String database = PostgresDatabase.createFreshDatabase();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> PostgresDatabase.dropDatabase(database), "gateway-database-drop"));
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                return new String[] {database, Base64.getEncoder().encodeToString(key)};
+            });
             property("gateway.registry.kind", "postgresql");
-            property("quarkus.datasource.postgresql.jdbc.url", database);
+            property("quarkus.datasource.postgresql.jdbc.url", registry[0]);
             property("quarkus.datasource.postgresql.username", PostgresDatabase.user());
             property("quarkus.datasource.postgresql.password", PostgresDatabase.password());
-            property("gateway.secrets.key", Base64.getEncoder().encodeToString(key));
+            property("gateway.secrets.key", registry[1]);
         }
 
         private int port(String property) {
