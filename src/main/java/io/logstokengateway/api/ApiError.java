@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.logstokengateway.error.GatewayError;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -11,8 +12,11 @@ import jakarta.ws.rs.core.Response;
 /**
  * The error body of the management API, in the OVHcloud dialect its clients already parse:
  * {@code {"class": "Client::NotFound", "message": "..."}}. The message is shown to the caller as is, so it never
- * carries a secret or a fragment of the request body.
+ * carries a secret or a fragment of the request body. Registered for reflection: it reaches Jackson only as the
+ * entity of a {@link Response} (exception mappers), which Quarkus cannot see when it registers the API's types for the
+ * native executable (without it, Jackson there writes {@code {}}).
  */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"class", "message"})
 public record ApiError(@JsonProperty("class") String errorClass, String message) {

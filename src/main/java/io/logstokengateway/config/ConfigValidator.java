@@ -1,9 +1,11 @@
 package io.logstokengateway.config;
 
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,10 +31,18 @@ public class ConfigValidator {
     private static final Pattern HEX = Pattern.compile("(?:[0-9a-fA-F]{2})+");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]+={0,2}");
 
+    private static final Logger LOG = Logger.getLogger(ConfigValidator.class);
+
     void check(@Observes @Priority(1) StartupEvent startup, GatewayConfig config) {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration:\n - " + String.join("\n - ", problems));
+        }
+        if (ImageMode.current() == ImageMode.NATIVE_RUN && config.registry().kind() == GatewayConfig.RegistryKind.h2) {
+            // It works (README, "Native executable and container"), but H2's embedded engine is outside what Quarkus
+            // supports in native executables.
+            LOG.warn("The native executable runs the embedded H2 registry, which Quarkus does not support in native"
+                    + " executables: in production, use gateway.registry.kind=postgresql (or the jar for the embedded registry)");
         }
     }
 

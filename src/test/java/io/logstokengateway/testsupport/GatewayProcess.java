@@ -18,10 +18,13 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -29,20 +32,23 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, or another build's, see {@link Builder#appDir})
- * run as a process of its own, the way an operator runs it: configured by {@code -D} system properties, listeners on
- * free ports unless set, stdout and stderr captured to a file (by default under {@code target/it-logs/}) that tests
- * search for secrets. Started by {@link Builder#start()}, which returns once {@code /q/health/live} answers 200 and
- * both proxy listeners accept connections. Given a listener key store ({@code quarkus.tls.key-store.*}), every listener
- * serves HTTPS: {@link #management} and {@link #search} then give {@code https} URIs, and the readiness probe accepts
- * whatever certificate the process presents (its own, on loopback). Used by the integration tests, the demo and the benchmark (through
- * {@code Testkit gateway}).
+ * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}, or another build's, see {@link Builder#appDir}; or
+ * the native executable when {@code -Dnative.image.path} names one, see {@link #nativeExecutable()}) run as a process
+ * of its own, the way an operator runs it: configured by {@code -D} system properties, listeners on free ports unless
+ * set, stdout and stderr captured to a file (by default under {@code target/it-logs/}) that tests search for secrets.
+ * Started by {@link Builder#start()}, which returns once {@code /q/health/live} answers 200 and both proxy listeners
+ * accept connections. Given a listener key store ({@code quarkus.tls.key-store.*}), every listener serves HTTPS:
+ * {@link #management} and {@link #search} then give {@code https} URIs, and the readiness probe accepts whatever
+ * certificate the process presents (its own, on loopback). Used by the integration tests, the demo and the benchmark
+ * (through {@code Testkit gateway}).
  */
 public final class GatewayProcess implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Path LOG_DIR = Paths.get("target", "it-logs").toAbsolutePath();
+    /** With {@code -Dit.registry=postgresql}: per data dir, the JDBC URL of its database and its secrets key. */
+    private static final Map<String, String[]> POSTGRES_REGISTRIES = new ConcurrentHashMap<>();
 
     private final Process process;
     private final Path output;
@@ -79,6 +85,40 @@ public final class GatewayProcess implements AutoCloseable {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * The native executable under test: {@code -Dnative.image.path} (set by Failsafe in the {@code native} profile,
+     * {@code ./mvnw verify -Dnative}), if set; the jar is run otherwise.
+     */
+    public static Optional<Path> nativeExecutable() {
+        String configured = System.getProperty("native.image.path");
+        if (configured == null || configured.isBlank()) {
+            return Optional.empty();
+        }
+        Path executable = Paths.get(configured).toAbsolutePath();
+        if (!Files.isExecutable(executable)) {
+            throw new IllegalStateException(executable + " is not an executable: build it with `./mvnw package -Dnative`");
+        }
+        return Optional.of(executable);
+    }
+
+    /**
+     * Whether a gateway configured without {@code gateway.registry.kind} runs on the embedded H2 registry (its default),
+     * rather than on a PostgreSQL database of its own ({@code -Dit.registry=postgresql}, e.g. to run the integration
+     * tests against the native executable as it is deployed).
+     */
+    public static boolean embeddedRegistry() {
+        String registry = System.getProperty("it.registry", "h2");
+        if (!registry.equals("h2") && !registry.equals("postgresql")) {
+            throw new IllegalArgumentException("-Dit.registry=" + registry + ": h2 or postgresql");
+        }
+        return registry.equals("h2");
+    }
+
+    /** Whether the gateways started here are the native executable rather than the jar. */
+    public static boolean isNative() {
+        return nativeExecutable().isPresent();
     }
 
     /** The jar under test: {@code -Dgateway.jar} (set by Failsafe), else the package phase's default place. */
@@ -370,7 +410,10 @@ public final class GatewayProcess implements AutoCloseable {
             return this;
         }
 
-        /** A JVM option such as {@code -Xmx64m}, placed before {@code -jar}. */
+        /**
+         * A JVM option such as {@code -Xmx64m}, placed before {@code -jar}. The native executable takes the heap
+         * options ({@code -Xmx}, {@code -Xms}, {@code -Xmn}) and {@code -XX:+ExitOnOutOfMemoryError} likewise.
+         */
         public Builder jvmOption(String option) {
             jvmOptions.add(option);
             return this;
@@ -382,7 +425,7 @@ public final class GatewayProcess implements AutoCloseable {
 
         /**
          * The build to run: {@code dir/quarkus-run.jar}, {@code dir} being the {@code quarkus-app} directory of a
-         * package (another checkout's, say), instead of {@link GatewayProcess#jar()}.
+         * package (another checkout's, say), instead of {@link GatewayProcess#jar()} or the native executable.
          */
         public Builder appDir(Path dir) {
             Path jar = dir.resolve("quarkus-run.jar").toAbsolutePath();
@@ -419,15 +462,25 @@ public final class GatewayProcess implements AutoCloseable {
             int management = port("quarkus.http.port");
             int search = port("gateway.elasticsearch.port");
             int graylog = port("gateway.graylog.port");
+            Optional<Path> executable = jar != null ? Optional.empty() : nativeExecutable();
+            if (!embeddedRegistry()) {
+                onPostgresqlUnlessSet();
+            }
             List<String> command = new ArrayList<>();
-            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            if (executable.isPresent()) {
+                command.add(executable.get().toString());
+            } else {
+                command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            }
             command.add("-XX:+ExitOnOutOfMemoryError"); // as production runs it: out of memory, out of the way
             command.addAll(jvmOptions);
             Map<String, String> all = new LinkedHashMap<>(testSettings);
             all.putAll(properties);
             all.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.add("-jar");
-            command.add((jar != null ? jar : jar()).toString());
+            if (executable.isEmpty()) {
+                command.add("-jar");
+                command.add((jar != null ? jar : jar()).toString());
+            }
             try {
                 Files.createDirectories(LOG_DIR);
                 Path output = this.output != null ? this.output : LOG_DIR.resolve(name + "-" + System.currentTimeMillis() + ".log");
@@ -447,6 +500,35 @@ public final class GatewayProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start " + command, e);
             }
+        }
+
+        /**
+         * With {@code -Dit.registry=postgresql}, a gateway configured without a registry kind gets a fresh PostgreSQL
+         * database instead of the embedded H2 registry (see {@link PostgresDatabase}), and a secrets key: one pair per
+         * data dir, as the H2 file and the generated key would be, so that a gateway started again on the same data dir
+         * (a restart) finds its registry. The databases are dropped when the tests end.
+         */
+        private void onPostgresqlUnlessSet() {
+            if (properties.containsKey("gateway.registry.kind")) {
+                return;
+            }
+            if (!PostgresAvailability.answers(PostgresAvailability.host(), PostgresAvailability.port())) {
+                throw new IllegalStateException("-Dit.registry=postgresql and no PostgreSQL answers at "
+                        + PostgresAvailability.host() + ":" + PostgresAvailability.port() + " (see README, 'Tests')");
+            }
+            String dataDir = properties.getOrDefault("gateway.data-dir", "builder-" + System.identityHashCode(this));
+            String[] registry = POSTGRES_REGISTRIES.computeIfAbsent(dataDir, dir -> {
+                String database = PostgresDatabase.createFreshDatabase();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> PostgresDatabase.dropDatabase(database), "gateway-database-drop"));
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                return new String[] {database, Base64.getEncoder().encodeToString(key)};
+            });
+            property("gateway.registry.kind", "postgresql");
+            property("quarkus.datasource.postgresql.jdbc.url", registry[0]);
+            property("quarkus.datasource.postgresql.username", PostgresDatabase.user());
+            property("quarkus.datasource.postgresql.password", PostgresDatabase.password());
+            property("gateway.secrets.key", registry[1]);
         }
 
         private int port(String property) {
