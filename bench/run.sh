@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark suite: the gateway against nginx, HAProxy and a direct connection.
 #
-#   bench/run.sh [--quick] [--no-build] [--baseline=DIR] [--publish]
+#   bench/run.sh [--quick] [--no-build] [--baseline=DIR] [--native PATH] [--publish]
 #
 # Starts a fast upstream (nginx on loopback), three proxies in front of it (nginx with auth_basic, HAProxy with
 # http-request auth, the gateway with a token), measures S1 (small responses, keep-alive, 64 connections), the
@@ -13,6 +13,8 @@
 # --baseline=DIR adds a fifth target to S1, the half-load run and S2 (not to S1 over TLS): another build of the
 # gateway (DIR holds its quarkus-run.jar, e.g. the target/quarkus-app of a checkout before a change), measured in
 # the same interleaved rounds, for before/after figures.
+# --native PATH adds the native executable at PATH (./mvnw package -Dnative) as a target of S1, the half load and S2,
+# and measures it beside the JVM build: time from start to the first answered request, RSS at rest and under S1.
 # Everything runs on 127.0.0.1; everything started is stopped on exit and the temp dir removed.
 set -euo pipefail
 
@@ -23,19 +25,27 @@ COMMAND="bench/run.sh $*"
 QUICK=0
 BUILD=1
 BASELINE=""
+NATIVE=""
 PUBLISH=0
-for arg in "$@"; do
-  case "$arg" in
+while [ $# -gt 0 ]; do
+  case "$1" in
     --quick) QUICK=1 ;;
     --no-build) BUILD=0 ;;
-    --baseline=*) BASELINE=$(cd "${arg#--baseline=}" && pwd) ;;
+    --baseline=*) BASELINE=$(cd "${1#--baseline=}" && pwd) ;;
+    --native=*) NATIVE=${1#--native=} ;;
+    --native) [ $# -gt 1 ] || { echo "--native takes the executable's path" >&2; exit 2; }; NATIVE=$2; shift ;;
     --publish) PUBLISH=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "unknown option: $arg (use --quick, --no-build, --baseline=DIR, --publish)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (use --quick, --no-build, --baseline=DIR, --native PATH, --publish)" >&2; exit 2 ;;
   esac
+  shift
 done
 if [ -n "$BASELINE" ] && [ ! -f "$BASELINE/quarkus-run.jar" ]; then
   echo "--baseline: no quarkus-run.jar in $BASELINE" >&2; exit 2
+fi
+if [ -n "$NATIVE" ]; then
+  [ -f "$NATIVE" ] && [ -x "$NATIVE" ] || { echo "--native: $NATIVE is not an executable file" >&2; exit 2; }
+  NATIVE=$(cd "$(dirname "$NATIVE")" && pwd)/$(basename "$NATIVE")
 fi
 # Where the report goes: target/bench, so that a run (CI's quick one included) never rewrites the committed report;
 # --publish writes bench/RESULTS.md and bench/results.png.
@@ -50,12 +60,14 @@ if [ "$QUICK" = 1 ]; then
   JMH_OPTS=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
   HL_SECONDS=2; HL_WARM=1
   S3_DOCS=2000; S3_SECONDS=2; S3_WARM=1; S3_ROUNDS=1
+  STARTUP_ROUNDS=1; STARTUP_REST=2
 else
   ROUNDS=3; DURATION=10s; WARM=5s; BIG_MIB=1024; S2_ROUNDS=3
   TLS_JIT_WARM=30s
   JMH_OPTS=(-f 2 -wi 5 -w 1s -i 5 -r 2s)
   HL_SECONDS=10; HL_WARM=5
   S3_DOCS=5000; S3_SECONDS=20; S3_WARM=5; S3_ROUNDS=3
+  STARTUP_ROUNDS=5; STARTUP_REST=5
 fi
 S3_RATE=100          # S3 requests per second: a busy dashboard, far below what OpenSearch can serve here
 S3_CONNECTIONS=4
@@ -77,12 +89,16 @@ PASSWORD="bench-password-$RANDOM$RANDOM"   # account password: 12+ characters (g
 
 TARGETS=(direct nginx haproxy gateway)
 [ -z "$BASELINE" ] || TARGETS+=(baseline)
+[ -z "$NATIVE" ] || TARGETS+=(native)
+# The gateway builds whose memory S1 and the start-up runs measure.
+MEMORY_TARGETS=(gateway)
+[ -z "$BASELINE" ] || MEMORY_TARGETS+=(baseline)
+[ -z "$NATIVE" ] || MEMORY_TARGETS+=(native)
 # S1 over TLS: the same proxies terminating HTTPS (HTTP/1.1 to wrk), the same plain-HTTP upstream behind them.
 TLS_TARGETS=(nginx-tls haproxy-tls gateway-tls)
 TLS13_SUITES=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256   # the gateway's order
 declare -A PORT AUTH PIDS LAUNCHER SCHEME TLS_SESSION
 TMP=""
-GATEWAY_PID=""
 OS_LAUNCHER_PID=""
 JMH_CP=""                      # classpath of the bench tools (JMH benchmarks, fixed-rate load generator)
 # The test kit (src/test/java/io/logstokengateway/testsupport), which the tests and the demo use too: it starts the
@@ -394,26 +410,25 @@ EOF
 # gateway.log). Its search API upstream is the nginx upstream, or what is given (S3 restarts it in front of
 # OpenSearch, same data dir, so the token still holds).
 start_gateway() { # [search API upstream URL [--property KEY=VALUE...]]
-  start_gateway_jvm gateway "$ROOT/target/quarkus-app" "${1:-http://127.0.0.1:${PORT[direct]}}" "${@:2}"
-  GATEWAY_PID=${PIDS[gateway]}
+  start_gateway_build gateway --app-dir "$ROOT/target/quarkus-app" "${1:-http://127.0.0.1:${PORT[direct]}}" "${@:2}"
 }
 
 # A gateway started by the test kit (`Testkit gateway`: GatewayProcess, as the integration tests start theirs, with
-# the defaults the gateway ships with), on free ports, with the fixed heap of GATEWAY_JAVA_OPTS. The test kit's JVM
-# (LAUNCHER) stays in the foreground while the gateway runs and stops it when terminated; PIDS holds the gateway
-# JVM's own pid, whose CPU time and RSS are measured.
-declare -A MGMT ADMIN
-start_gateway_jvm() { # target app-dir search-API-upstream [testkit options, e.g. --property K=V]: PORT, MGMT, ADMIN, PIDS, LAUNCHER
-  local name=$1 app=$2 search_upstream=$3 dir=$TMP/$1 option jvm_options=() i
-  local extra=("${@:4}")
+# the defaults the gateway ships with), on free ports, with the fixed heap of GATEWAY_JAVA_OPTS (the native executable
+# takes the same heap options). The test kit's JVM (LAUNCHER) stays in the foreground while the gateway runs and stops
+# it when terminated; PIDS holds the gateway's own pid, whose CPU time and RSS are measured.
+declare -A MGMT ADMIN BUILD_OPTION BUILD_PATH UPSTREAM_OF
+start_gateway_build() { # target --app-dir|--executable DIR|FILE search-API-upstream [testkit options, e.g. --property K=V]: PORT, MGMT, ADMIN, PIDS, LAUNCHER
+  local name=$1 search_upstream=$4 dir=$TMP/$1 i
+  local extra=("${@:5}")
+  BUILD_OPTION[$name]=$2; BUILD_PATH[$name]=$3; UPSTREAM_OF[$name]=$search_upstream
   mkdir -p "$dir/data"
   rm -f "$dir/ports"
   ADMIN[$name]=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n') # 32 random bytes in hex, as gateway.admin.key requires
-  for option in $GATEWAY_JAVA_OPTS; do jvm_options+=(--jvm-option "$option"); done
+  testkit_gateway_options "$name"
   TESTKIT_ADMIN_KEY=${ADMIN[$name]} start_bg "$dir/testkit.log" env -C "$ROOT" java -cp "$TESTKIT_CP" \
-    io.logstokengateway.testsupport.Testkit gateway --app-dir "$app" --ports-file "$dir/ports" \
-    --data-dir "$dir/data" --output "$dir/gateway.log" "${jvm_options[@]}" \
-    --elasticsearch-upstream "$search_upstream" --graylog-upstream "http://127.0.0.1:${PORT[direct]}" "${extra[@]}"
+    io.logstokengateway.testsupport.Testkit gateway "${GATEWAY_OPTIONS[@]}" \
+    --ports-file "$dir/ports" --output "$dir/gateway.log" "${extra[@]}"
   LAUNCHER[$name]=$LAST_PID
   for i in $(seq 900); do   # the test kit gives up after 60 s without a live gateway
     [ -s "$dir/ports" ] && break
@@ -428,10 +443,18 @@ start_gateway_jvm() { # target app-dir search-API-upstream [testkit options, e.g
   log "$name on :${PORT[$name]} (management :${MGMT[$name]}, pid ${PIDS[$name]}), search API upstream $search_upstream"
 }
 
-stop_gateway() { # TERM to the test kit, which stops the gateway the same way so that it releases the H2 registry file
-  kill "${LAUNCHER[gateway]}" 2>/dev/null || true
-  for _ in $(seq 250); do kill -0 "$GATEWAY_PID" 2>/dev/null || kill -0 "${LAUNCHER[gateway]}" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$GATEWAY_PID" "${LAUNCHER[gateway]}" 2>/dev/null || true
+testkit_gateway_options() { # target -> GATEWAY_OPTIONS: its build, data dir, heap and upstreams, for `Testkit gateway` and `startup`
+  local name=$1 option
+  GATEWAY_OPTIONS=("${BUILD_OPTION[$name]}" "${BUILD_PATH[$name]}" --data-dir "$TMP/$name/data"
+    --elasticsearch-upstream "${UPSTREAM_OF[$name]}" --graylog-upstream "http://127.0.0.1:${PORT[direct]}")
+  for option in $GATEWAY_JAVA_OPTS; do GATEWAY_OPTIONS+=(--jvm-option "$option"); done
+}
+
+stop_gateway() { # [target]: TERM to its test kit, which stops the gateway the same way so that it releases the H2 registry file
+  local name=${1:-gateway}
+  kill "${LAUNCHER[$name]}" 2>/dev/null || true
+  for _ in $(seq 250); do kill -0 "${PIDS[$name]}" 2>/dev/null || kill -0 "${LAUNCHER[$name]}" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "${PIDS[$name]}" "${LAUNCHER[$name]}" 2>/dev/null || true
 }
 
 # Provision the service and a token through the admin and token APIs, as an operator would (the test kit's client).
@@ -480,6 +503,10 @@ to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 2.01s) -> milliseconds
     printf "%.3f", n }'
 }
 
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }        # pid: resident set size now, KiB
+peak_rss_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }   # pid: peak resident set size, KiB
+reset_peak_rss() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null; }  # pid: the peak set back to the current RSS
+
 median() { # numbers as arguments
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END { if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'
 }
@@ -490,9 +517,15 @@ run_wrk() { # target duration -> wrk output on stdout
 }
 
 # S1: small responses, keep-alive, 64 connections, interleaved rounds so that drift hits every target alike.
-declare -A S1_RPS S1_P50 S1_P99 S1_CPU
+declare -A S1_RPS S1_P50 S1_P99 S1_CPU S1_PEAK_MIB
 scenario_s1() {
+  local t
+  for t in "${MEMORY_TARGETS[@]}"; do reset_peak_rss "${PIDS[$t]}" || log "cannot reset VmHWM of $t"; done
   s1_rounds S1 "${TARGETS[@]}"
+  for t in "${MEMORY_TARGETS[@]}"; do
+    S1_PEAK_MIB[$t]=$(($(peak_rss_kib "${PIDS[$t]}") / 1024))
+    log "S1 peak RSS of $t: ${S1_PEAK_MIB[$t]} MiB"
+  done
   # The access log is on, as in production: the gateway's log grows by one line per request (or counts what it
   # dropped, in gateway_access_log_dropped_total).
   local lines
@@ -546,6 +579,31 @@ scenario_allocation() {
   done
 }
 
+# Start-up (with --native): the JVM build and the native executable started again and again on their data dirs (the
+# token provisioned there), interleaved, each timed by the test kit (`Testkit startup`) from the start of the process to
+# its first 200 answer to S1's authenticated search (a registry lookup, the upstream's answer), then its RSS after
+# STARTUP_REST seconds at rest. The bench's own gateways are stopped first (H2 holds its file); S1 over TLS starts the
+# gateway again.
+declare -A STARTUP_MS STARTUP_RSS_MIB
+scenario_startup() {
+  local round t line ms rss output
+  log "start-up: $STARTUP_ROUNDS interleaved start(s) of the JVM build and the native executable"
+  stop_gateway gateway
+  stop_gateway native
+  for round in $(seq "$STARTUP_ROUNDS"); do
+    for t in gateway native; do
+      testkit_gateway_options "$t"
+      output=$TMP/$t/startup-$round.log
+      line=$(TESTKIT_ADMIN_KEY=${ADMIN[$t]} TESTKIT_AUTHORIZATION=${AUTH[$t]} testkit startup "${GATEWAY_OPTIONS[@]}" \
+        --path "$SEARCH_PATH" --rest-seconds "$STARTUP_REST" --output "$output" | grep '^RESULT startup') \
+        || { tail -40 "$output" >&2 2>/dev/null; die "start-up of $t failed"; }
+      read -r _ _ ms rss <<<"$line"
+      STARTUP_MS[$t]+="$ms "; STARTUP_RSS_MIB[$t]+="$((rss / 1024)) "
+      log "start-up round $round $t: first answer after $ms ms, RSS $((rss / 1024)) MiB after ${STARTUP_REST} s at rest"
+    done
+  done
+}
+
 # S1 over TLS: S1's request mix (1 KiB answers, keep-alive, 64 connections, same duration and rounds) over HTTPS,
 # nginx and HAProxy terminating TLS (started with the others, idle until now) against the gateway with listener
 # TLS. The gateway is the S1 gateway restarted with the key store (quarkus.tls.key-store.pem.0.*, as an operator
@@ -578,9 +636,8 @@ scenario_s1_tls() {
 declare -A S2_DOWN S2_UP
 scenario_s2() {
   local t round down up code
-  local status=/proc/$GATEWAY_PID/status
-  echo 5 >"/proc/$GATEWAY_PID/clear_refs" 2>/dev/null || log "cannot reset VmHWM: peak may include S1"
-  RSS_BEFORE_KB=$(awk '/^VmRSS/ {print $2}' "$status")
+  reset_peak_rss "${PIDS[gateway]}" || log "cannot reset VmHWM: peak may include S1"
+  RSS_BEFORE_KB=$(rss_kib "${PIDS[gateway]}")
   for round in $(seq "$S2_ROUNDS"); do
     for t in "${TARGETS[@]}"; do
       read -r code down < <(curl -s -o /dev/null -w '%{http_code} %{speed_download}\n' \
@@ -596,7 +653,7 @@ scenario_s2() {
       log "S2 round $round $t: download $down MB/s, upload $up MB/s"
     done
   done
-  RSS_PEAK_KB=$(awk '/^VmHWM/ {print $2}' "$status")
+  RSS_PEAK_KB=$(peak_rss_kib "${PIDS[gateway]}")
 }
 
 # S1 at half load: p99 at a fixed request rate, half of the gateway's maximum from S1, the same rate for every
@@ -737,7 +794,7 @@ json_number() { # name: first number value of that field in the JSON on stdin
 # ---------------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
 
-declare -A M_RPS M_P50 M_P99 M_CPU M_DOWN M_UP HL_M_P50 HL_M_P99 S3_M_P50 S3_M_P99
+declare -A M_RPS M_P50 M_P99 M_CPU M_DOWN M_UP HL_M_P50 HL_M_P99 S3_M_P50 S3_M_P99 STARTUP_M_MS STARTUP_M_RSS_MIB
 compute_medians() { # medians over rounds, and the chart's data file
   local t
   for t in "${TARGETS[@]}"; do
@@ -765,6 +822,10 @@ compute_medians() { # medians over rounds, and the chart's data file
   for k in "${!S3_P50[@]}"; do
     # shellcheck disable=SC2086
     S3_M_P50[$k]=$(median ${S3_P50[$k]}); S3_M_P99[$k]=$(median ${S3_P99[$k]})
+  done
+  for t in "${!STARTUP_MS[@]}"; do
+    # shellcheck disable=SC2086
+    STARTUP_M_MS[$t]=$(median ${STARTUP_MS[$t]}); STARTUP_M_RSS_MIB[$t]=$(median ${STARTUP_RSS_MIB[$t]})
   done
 }
 
@@ -805,6 +866,7 @@ write_results() {
     echo "  credentials cache warm, index scoping on (\`$INDEX\` lies inside the service's patterns, so the path is"
     echo "  forwarded unchanged)."
     [ -z "$BASELINE" ] || echo "- **baseline**: the same gateway set-up from another build, \`$BASELINE/quarkus-run.jar\` (before/after figures)."
+    [ -z "$NATIVE" ] || echo "- **native**: the same gateway set-up, run from the native executable \`$NATIVE\` (same heap options), see below."
     echo "- The gateway's access log (\`gateway.access\`) is on, as in production: one JSON line per request, written by a"
     echo "  thread of its own into the gateway's log file (the baseline writes it as that build does)."
     echo "- Every proxy removes the client's \`Authorization\`; the gateway sends the service's upstream credentials."
@@ -831,6 +893,7 @@ write_results() {
     echo
     echo "Bytes allocated per request by the gateway's JVM, all threads (JFR, one more S1 run of $DURATION per JVM target):"
     echo "gateway **${S1_ALLOC[gateway]}**$([ -z "$BASELINE" ] || echo ", baseline ${S1_ALLOC[baseline]}")."
+    echo "Peak RSS over S1 (VmHWM, set back to the RSS before the warm-up): $(for t in "${MEMORY_TARGETS[@]}"; do printf '%s %s MiB' "$t" "${S1_PEAK_MIB[$t]}"; [ "$t" = "${MEMORY_TARGETS[-1]}" ] || printf ', '; done)."
     echo
     echo "wrk runs closed-loop at full load, so its p99 is a queue's; p99 at a fixed rate is the next section."
     echo
@@ -869,6 +932,7 @@ write_results() {
     echo
     write_s3
     write_s4
+    [ -z "$NATIVE" ] || write_native
     # Sections written by hand (before/after figures of optimisations) are carried over from the previous file.
     if [ -n "$kept" ]; then
       echo "$KEEP_MARKER"
@@ -1012,6 +1076,37 @@ write_s3() {
   echo
 }
 
+write_native() {
+  local g=gateway n=native
+  echo "## Native executable beside the JVM"
+  echo
+  echo "\`$NATIVE\`: $(stat -c %s "$NATIVE") bytes, built by \`./mvnw package -Dnative\`. It ran as the target **native**"
+  echo "in every S1, half-load and S2 round above, beside **gateway** (the JVM build of this checkout), with the same set-up:"
+  echo "the defaults it ships with, \`$GATEWAY_JAVA_OPTS\` (the executable takes the same heap options), the H2 registry"
+  echo "(which Quarkus does not support in native mode: the executable warns at start-up; a native deployment uses"
+  echo "PostgreSQL), the access log on. Start-up: $STARTUP_ROUNDS interleaved start(s) of each on its data dir, timed by"
+  echo "\`Testkit startup\` from the creation of the process to its first 200 answer to S1's search with the token (a"
+  echo "registry lookup and the upstream's answer; polled every millisecond), then the RSS after $STARTUP_REST s at rest."
+  echo
+  echo "| figure | JVM (gateway) | native | native / JVM |"
+  echo "|---|---:|---:|---:|"
+  echo "| start to first answered search, ms | ${STARTUP_M_MS[$g]} | ${STARTUP_M_MS[$n]} | $(ratio "${STARTUP_M_MS[$n]}" "${STARTUP_M_MS[$g]}") |"
+  echo "| RSS at rest after that answer, MiB | ${STARTUP_M_RSS_MIB[$g]} | ${STARTUP_M_RSS_MIB[$n]} | $(ratio "${STARTUP_M_RSS_MIB[$n]}" "${STARTUP_M_RSS_MIB[$g]}") |"
+  echo "| peak RSS over S1, MiB | ${S1_PEAK_MIB[$g]} | ${S1_PEAK_MIB[$n]} | $(ratio "${S1_PEAK_MIB[$n]}" "${S1_PEAK_MIB[$g]}") |"
+  echo "| S1 req/s | ${M_RPS[$g]} | ${M_RPS[$n]} | $(ratio "${M_RPS[$n]}" "${M_RPS[$g]}") |"
+  echo "| S1 CPU s / 10k req | ${M_CPU[$g]} | ${M_CPU[$n]} | $(ratio "${M_CPU[$n]}" "${M_CPU[$g]}") |"
+  echo "| S1 p99 ms | ${M_P99[$g]} | ${M_P99[$n]} | $(ratio "${M_P99[$n]}" "${M_P99[$g]}") |"
+  echo "| half-load p99 ms | ${HL_M_P99[$g]} | ${HL_M_P99[$n]} | $(ratio "${HL_M_P99[$n]}" "${HL_M_P99[$g]}") |"
+  echo "| S2 download MB/s | ${M_DOWN[$g]} | ${M_DOWN[$n]} | $(ratio "${M_DOWN[$n]}" "${M_DOWN[$g]}") |"
+  echo "| S2 upload MB/s | ${M_UP[$g]} | ${M_UP[$n]} | $(ratio "${M_UP[$n]}" "${M_UP[$g]}") |"
+  echo
+  echo "Per start: JVM ${STARTUP_MS[$g]% } ms, native ${STARTUP_MS[$n]% } ms; RSS at rest JVM ${STARTUP_RSS_MIB[$g]% } MiB, native ${STARTUP_RSS_MIB[$n]% } MiB."
+  echo "The native executable runs Vert.x on NIO (Quarkus gives it the JDK transport), the JVM build on epoll; it has"
+  echo "no JIT, so its S1 figures are those of ahead-of-time compiled code from the first request on, and the JVM's"
+  echo "those of a JVM warmed up by the earlier rounds."
+  echo
+}
+
 write_s4() {
   local name
   echo "## S4: microbenchmarks of the per-request auth path (JMH)"
@@ -1053,7 +1148,8 @@ s4_what() {
 }
 
 # The medians as JSON, for scripts that compare runs: {"mode","commit","targets":{t:{s1_rps,...}},
-# "s1_tls":{nginx|haproxy|gateway:{rps,p50_ms,p99_ms,cpu_s_per_10k,tls}},"s3":{...},"s4":{...}}.
+# "s1_tls":{nginx|haproxy|gateway:{rps,p50_ms,p99_ms,cpu_s_per_10k,tls}},"s3":{...},"s4":{...},
+# "memory":{gateway|baseline|native:{s1_peak_rss_mib,startup_ms,rest_rss_mib}}[,"native_executable_bytes"]}.
 write_json() {
   local t k name first=1
   {
@@ -1083,7 +1179,15 @@ write_json() {
       [ $first = 1 ] || printf ','; first=0
       printf '"%s":%s' "$name" "$(json_value "${S4_SCORE[$name]}")"
     done
-    printf '}}\n'
+    printf '},"memory":{'; first=1
+    for t in "${MEMORY_TARGETS[@]}"; do
+      [ $first = 1 ] || printf ','; first=0
+      printf '"%s":{"s1_peak_rss_mib":%s,"startup_ms":%s,"rest_rss_mib":%s}' "$t" "$(json_value "${S1_PEAK_MIB[$t]:-}")" \
+        "$(json_value "${STARTUP_M_MS[$t]:-}")" "$(json_value "${STARTUP_M_RSS_MIB[$t]:-}")"
+    done
+    printf '}'
+    [ -z "$NATIVE" ] || printf ',"native_executable_bytes":%s' "$(stat -c %s "$NATIVE")"
+    printf '}\n'
   } >"$OUT_DIR/results.json"
 }
 
@@ -1133,8 +1237,12 @@ main() {
   start_gateway
   provision_token
   if [ -n "$BASELINE" ]; then
-    start_gateway_jvm baseline "$BASELINE" "http://127.0.0.1:${PORT[direct]}"
+    start_gateway_build baseline --app-dir "$BASELINE" "http://127.0.0.1:${PORT[direct]}"
     provision_token baseline
+  fi
+  if [ -n "$NATIVE" ]; then
+    start_gateway_build native --executable "$NATIVE" "http://127.0.0.1:${PORT[direct]}"
+    provision_token native
   fi
   wait_opensearch
   check_targets
@@ -1143,6 +1251,7 @@ main() {
   scenario_half_load
   scenario_s2
   scenario_s4
+  [ -z "$NATIVE" ] || scenario_startup   # stops the gateways; S1 over TLS starts the gateway again
   scenario_s1_tls   # restarts the gateway with listener TLS
   scenario_s3   # last: it replaces the gateway's upstream with OpenSearch (and restarts it in plain HTTP)
   compute_medians

@@ -274,7 +274,7 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new IllegalStateException("The gateway exited with code " + process.exitValue() + " during startup; last lines of "
                         + output + ":\n" + tail(60));
             }
-            if (answers200(live) && accepts(host, searchPort) && accepts(host, graylogPort)) {
+            if (answers200(http, live) && accepts(host, searchPort) && accepts(host, graylogPort)) {
                 return;
             }
             sleep(200);
@@ -284,7 +284,7 @@ public final class GatewayProcess implements AutoCloseable {
                 + output + ":\n" + tail(60));
     }
 
-    private boolean answers200(HttpRequest request) {
+    private static boolean answers200(HttpClient http, HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException notYet) {
@@ -366,6 +366,10 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** A gateway started by {@link Builder#startTimed}, and the time from its start to its first answer. */
+    public record TimedStart(GatewayProcess gateway, Duration toFirstAnswer) {
+    }
+
     /** What the process is started with. Every listener gets a free port unless set otherwise. */
     public static final class Builder {
 
@@ -375,6 +379,7 @@ public final class GatewayProcess implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>();
         private Path output;
         private Path jar;
+        private Path executable;
         private String host = "127.0.0.1";
 
         private Builder(String name) {
@@ -433,6 +438,21 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new IllegalArgumentException(jar + " does not exist: not the quarkus-app directory of a package");
             }
             this.jar = jar;
+            this.executable = null;
+            return this;
+        }
+
+        /**
+         * The build to run: the native executable {@code file} (another build's, say), instead of
+         * {@link GatewayProcess#jar()} or {@link GatewayProcess#nativeExecutable()}.
+         */
+        public Builder executable(Path file) {
+            Path executable = file.toAbsolutePath();
+            if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
+                throw new IllegalArgumentException(executable + " is not an executable file");
+            }
+            this.executable = executable;
+            this.jar = null;
             return this;
         }
 
@@ -459,10 +479,45 @@ public final class GatewayProcess implements AutoCloseable {
          * starts another process with the same settings and ports (a restart).
          */
         public GatewayProcess start() {
+            GatewayProcess gateway = launch();
+            gateway.awaitReady();
+            return gateway;
+        }
+
+        /**
+         * Starts the process and times it: from just before the process is created to the first 200 answer to
+         * {@code GET searchPath} on the search listener with {@code authorization} (tried every millisecond; plain HTTP,
+         * so no listener key store), then waits until it is ready as {@link #start()} does. The probe's HTTP client is warmed up
+         * first, so that its own first use does not count.
+         */
+        public TimedStart startTimed(String searchPath, String authorization) {
+            HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
+            int search = port("gateway.elasticsearch.port");
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + search + searchPath))
+                    .header("Authorization", authorization).timeout(Duration.ofSeconds(5)).GET().build();
+            answers200(probe, request); // nothing listens yet: loads and initialises the client's classes
+            long launched = System.nanoTime();
+            GatewayProcess gateway = launch();
+            long deadline = launched + STARTUP_TIMEOUT.toNanos();
+            while (!answers200(probe, request)) {
+                if (!gateway.process.isAlive() || System.nanoTime() > deadline) {
+                    gateway.stop();
+                    throw new IllegalStateException("The gateway did not answer GET " + searchPath + " with 200 within "
+                            + STARTUP_TIMEOUT.toSeconds() + " s of its start; last lines of " + gateway.output + ":\n" + gateway.tail(60));
+                }
+                sleep(1);
+            }
+            Duration toFirstAnswer = Duration.ofNanos(System.nanoTime() - launched);
+            gateway.awaitReady();
+            return new TimedStart(gateway, toFirstAnswer);
+        }
+
+        private GatewayProcess launch() {
             int management = port("quarkus.http.port");
             int search = port("gateway.elasticsearch.port");
             int graylog = port("gateway.graylog.port");
-            Optional<Path> executable = jar != null ? Optional.empty() : nativeExecutable();
+            Optional<Path> executable = this.executable != null ? Optional.of(this.executable)
+                    : jar != null ? Optional.empty() : nativeExecutable();
             if (!embeddedRegistry()) {
                 onPostgresqlUnlessSet();
             }
@@ -495,7 +550,6 @@ public final class GatewayProcess implements AutoCloseable {
                 // If the JVM dies without running its hooks the gateway is orphaned; a normal exit stops it here, as
                 // an operator would (SIGTERM, so that it releases its registry), or kills it after STOP_TIMEOUT.
                 Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop, "gateway-process-stop"));
-                gateway.awaitReady();
                 return gateway;
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start " + command, e);

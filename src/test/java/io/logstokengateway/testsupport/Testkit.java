@@ -24,15 +24,23 @@ import java.util.Map;
  *       with --elasticsearch-username, its search upstream credentials, the password from
  *       TESTKIT_ELASTICSEARCH_PASSWORD; a Graylog token from TESTKIT_GRAYLOG_TOKEN if set), mints a token, and prints
  *       "&lt;token id&gt; &lt;token value&gt;". Secrets come from the environment, never from the command line.
- *   TESTKIT_ADMIN_KEY=... Testkit gateway --app-dir DIR --ports-file FILE [--data-dir DIR] [--output FILE]
- *       [--elasticsearch-upstream URL] [--graylog-upstream URL] [--jvm-option OPTION]... [--property KEY=VALUE]...
- *       Starts the packaged gateway of DIR (a quarkus-app directory: DIR/quarkus-run.jar) through GatewayProcess,
- *       with the defaults it ships with (none of the tests' settings), the admin key from TESTKIT_ADMIN_KEY, every
- *       listener on a free port of 127.0.0.1, the JVM options before -jar and the properties as -D, stdout and stderr
- *       into the --output file (by default under target/it-logs). Once it is live and its proxy listeners accept
- *       connections, writes into FILE the lines "search=PORT", "graylog=PORT", "management=PORT" and "pid=PID" (the
- *       gateway JVM's own, not this one's), and stays in the foreground until terminated, which stops the gateway
- *       (SIGTERM, SIGKILL after 20 s); should the gateway exit first, exits with its exit code.
+ *   TESTKIT_ADMIN_KEY=... Testkit gateway (--app-dir DIR | --executable FILE) --ports-file FILE [--data-dir DIR]
+ *       [--output FILE] [--elasticsearch-upstream URL] [--graylog-upstream URL] [--jvm-option OPTION]...
+ *       [--property KEY=VALUE]...
+ *       Starts the packaged gateway of DIR (a quarkus-app directory: DIR/quarkus-run.jar), or the native executable
+ *       FILE, through GatewayProcess, with the defaults it ships with (none of the tests' settings), the admin key from
+ *       TESTKIT_ADMIN_KEY, every listener on a free port of 127.0.0.1, the JVM options (the heap options for the
+ *       executable) and the properties as -D, stdout and stderr into the --output file (by default under
+ *       target/it-logs). Once it is live and its proxy listeners accept connections, writes into FILE the lines
+ *       "search=PORT", "graylog=PORT", "management=PORT" and "pid=PID" (the gateway's own, not this JVM's), and stays
+ *       in the foreground until terminated, which stops the gateway (SIGTERM, SIGKILL after 20 s); should the gateway
+ *       exit first, exits with its exit code.
+ *   TESTKIT_ADMIN_KEY=... TESTKIT_AUTHORIZATION=... Testkit startup (--app-dir DIR | --executable FILE) --path PATH
+ *       --data-dir DIR [--rest-seconds N] [the other options of gateway but --ports-file]
+ *       Starts that gateway as gateway does, on a data dir where a token was provisioned before, and prints
+ *       "RESULT startup MS RSS_KIB": the milliseconds from the start of the process to the first 200 answer to
+ *       GET PATH on the search listener with the Authorization header in TESTKIT_AUTHORIZATION, then the process's
+ *       resident set size after N more seconds at rest (5 by default). Then stops it, and exits.
  * </pre>
  */
 public final class Testkit {
@@ -49,7 +57,12 @@ public final class Testkit {
         switch (args[0]) {
             case "opensearch" -> openSearch(required(options, "uri-file"));
             case "provision" -> provision(options);
-            case "gateway" -> gateway(options, repeated(rest, "jvm-option"), repeated(rest, "property"));
+            case "gateway" -> gateway(gatewayBuilder(options, rest), Path.of(required(options, "ports-file")));
+            case "startup" -> {
+                required(options, "data-dir"); // where the token was provisioned
+                startup(gatewayBuilder(options, rest), required(options, "path"),
+                        Integer.parseInt(options.getOrDefault("rest-seconds", "5")));
+            }
             default -> usage();
         }
     }
@@ -60,11 +73,19 @@ public final class Testkit {
         Thread.currentThread().join(); // until terminated: the server's shutdown hook stops it
     }
 
-    private static void gateway(Map<String, String> options, List<String> jvmOptions, List<String> properties) throws IOException {
+    /** The gateway the options describe, with the defaults it ships with: for the gateway and startup commands. */
+    private static GatewayProcess.Builder gatewayBuilder(Map<String, String> options, List<String> args) {
         GatewayProcess.Builder builder = GatewayProcess.builder("testkit-gateway").shippedDefaults()
-                .appDir(Path.of(required(options, "app-dir")))
                 .adminKey(environment("TESTKIT_ADMIN_KEY"));
-        Path portsFile = Path.of(required(options, "ports-file"));
+        if (options.containsKey("executable") == options.containsKey("app-dir")) {
+            System.err.println("testkit: give either --app-dir or --executable");
+            usage();
+        }
+        if (options.containsKey("executable")) {
+            builder.executable(Path.of(options.get("executable")));
+        } else {
+            builder.appDir(Path.of(options.get("app-dir")));
+        }
         if (options.containsKey("data-dir")) {
             builder.dataDir(Path.of(options.get("data-dir")));
         }
@@ -77,8 +98,8 @@ public final class Testkit {
         if (options.containsKey("graylog-upstream")) {
             builder.graylogUpstream(URI.create(options.get("graylog-upstream")));
         }
-        jvmOptions.forEach(builder::jvmOption);
-        for (String property : properties) {
+        repeated(args, "jvm-option").forEach(builder::jvmOption);
+        for (String property : repeated(args, "property")) {
             int equals = property.indexOf('=');
             if (equals <= 0) {
                 System.err.println("testkit: --property takes KEY=VALUE, not " + property);
@@ -86,6 +107,10 @@ public final class Testkit {
             }
             builder.property(property.substring(0, equals), property.substring(equals + 1));
         }
+        return builder;
+    }
+
+    private static void gateway(GatewayProcess.Builder builder, Path portsFile) throws IOException {
         GatewayProcess gateway = builder.start(); // its shutdown hook stops the gateway when this JVM is terminated
         write(portsFile, "search=" + gateway.searchPort() + "\ngraylog=" + gateway.graylogPort()
                 + "\nmanagement=" + gateway.managementPort() + "\npid=" + gateway.pid() + "\n");
@@ -93,6 +118,14 @@ public final class Testkit {
             // until terminated, or until the gateway stops on its own
         }
         System.exit(gateway.exitValue());
+    }
+
+    private static void startup(GatewayProcess.Builder builder, String path, int restSeconds) throws InterruptedException {
+        GatewayProcess.TimedStart started = builder.startTimed(path, environment("TESTKIT_AUTHORIZATION"));
+        try (GatewayProcess gateway = started.gateway()) {
+            Thread.sleep(Duration.ofSeconds(restSeconds).toMillis());
+            System.out.printf("RESULT startup %.1f %d%n", started.toFirstAnswer().toNanos() / 1e6, gateway.rssKib());
+        }
     }
 
     /** Writes {@code content} into {@code file} at once: whoever waits for the file never reads half of it. */
@@ -166,8 +199,11 @@ public final class Testkit {
                 usage: Testkit opensearch --uri-file FILE
                        TESTKIT_ADMIN_KEY=... TESTKIT_PASSWORD=... Testkit provision --management URL --service NAME --username NAME
                                 [--display-name TEXT] [--elasticsearch-username NAME] [--token-name NAME]
-                       TESTKIT_ADMIN_KEY=... Testkit gateway --app-dir DIR --ports-file FILE [--data-dir DIR] [--output FILE]
-                                [--elasticsearch-upstream URL] [--graylog-upstream URL] [--jvm-option OPTION]... [--property KEY=VALUE]...""");
+                       TESTKIT_ADMIN_KEY=... Testkit gateway (--app-dir DIR | --executable FILE) --ports-file FILE [--data-dir DIR]
+                                [--output FILE] [--elasticsearch-upstream URL] [--graylog-upstream URL] [--jvm-option OPTION]...
+                                [--property KEY=VALUE]...
+                       TESTKIT_ADMIN_KEY=... TESTKIT_AUTHORIZATION=... Testkit startup (--app-dir DIR | --executable FILE) --path PATH
+                                --data-dir DIR [--rest-seconds N] [the other options of gateway but --ports-file]""");
         System.exit(64);
     }
 }
