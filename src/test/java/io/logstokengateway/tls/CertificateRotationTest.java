@@ -2,6 +2,7 @@ package io.logstokengateway.tls;
 
 import io.logstokengateway.proxy.ProxyListeners;
 import io.logstokengateway.testsupport.GraylogResource;
+import io.logstokengateway.testsupport.ListenerPki;
 import io.logstokengateway.testsupport.OpenSearchResource;
 import io.logstokengateway.testsupport.RawHttpConnection;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -14,15 +15,15 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.logstokengateway.testsupport.ListenerTlsChecks.freshSerial;
+import static io.logstokengateway.testsupport.ListenerTlsChecks.serial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,7 +78,7 @@ class CertificateRotationTest {
                 }
                 attempts++;
                 try {
-                    if (renewed.equals(freshSerial(listener.getValue()))) {
+                    if (renewed.equals(freshSerial(pki, listener.getValue()))) {
                         seenAfterMillis.put(listener.getKey(), (System.nanoTime() - rotated) / 1_000_000);
                     }
                 } catch (IOException swapping) {
@@ -105,20 +106,8 @@ class CertificateRotationTest {
         // every new connection gets the renewed certificate.
         for (var listener : ports.entrySet()) {
             for (int i = 0; i < 10; i++) {
-                assertEquals(renewed, freshSerial(listener.getValue()), listener.getKey());
+                assertEquals(renewed, freshSerial(pki, listener.getValue()), listener.getKey());
             }
         }
-    }
-
-    /** The certificate a new connection gets, from a new client context (so no session of an earlier one is resumed). */
-    private BigInteger freshSerial(int port) throws IOException {
-        try (SSLSocket socket = (SSLSocket) pki.clientContext(null).getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
-            socket.startHandshake();
-            return serial(socket);
-        }
-    }
-
-    private static BigInteger serial(SSLSocket socket) throws IOException {
-        return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
     }
 }

@@ -10,6 +10,7 @@ import com.microsoft.playwright.options.AriaRole;
 import io.logstokengateway.console.ChromiumAvailable;
 import io.logstokengateway.e2e.SecretsInLogs;
 import io.logstokengateway.testsupport.GraylogResource;
+import io.logstokengateway.testsupport.ListenerPki;
 import io.logstokengateway.testsupport.OpenSearchResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,5 +1,6 @@
 package io.logstokengateway.tls;
 
+import io.logstokengateway.testsupport.ListenerPki;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.io.IOException;

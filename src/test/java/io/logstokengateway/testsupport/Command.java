@@ -1,4 +1,4 @@
-package io.logstokengateway.tls;
+package io.logstokengateway.testsupport;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -16,15 +16,15 @@ import java.util.stream.Stream;
  * A command-line client (curl, openssl) run to its end, its input closed, stdout and stderr together; the test that
  * needs one is skipped, saying so, on a machine without it ({@code .ci/run} installs both).
  */
-final class Command {
+public final class Command {
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     private Command() {
     }
 
-    static Result run(String... command) {
+    public static Result run(String... command) {
         Assumptions.assumeTrue(installed(command[0]), command[0] + " is not installed: skipped");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -1,4 +1,4 @@
-package io.logstokengateway.tls;
+package io.logstokengateway.testsupport;
 
 import io.logstokengateway.testsupport.TlsUpstream.PrivateCa;
 
@@ -23,23 +23,23 @@ import java.util.Base64;
 
 /**
  * The certificates of the listener TLS tests, made with {@code keytool} through {@link PrivateCa} before Quarkus
- * starts: a private CA, the gateway's certificate for {@code localhost} and {@code 127.0.0.1} written as an operator
+ * (or the packaged gateway, {@code ListenerTlsIT}) starts: a private CA, the gateway's certificate for {@code localhost} and {@code 127.0.0.1} written as an operator
  * (or cert-manager) would give it, {@code tls.crt} (chain) and {@code tls.key} (PKCS#8), an operator's client
  * certificate from the same CA, and a self-signed client certificate no one trusts. Made once per JVM: Quarkus loads
  * test classes again per profile, so the folder is passed on in a system property.
  */
-final class ListenerPki {
+public final class ListenerPki {
 
     private static final String DIR_PROPERTY = "ltg.test.listener-tls.dir";
     private static final String SAN = "dns:localhost,ip:127.0.0.1";
 
-    final Path dir;
+    public final Path dir;
 
     private ListenerPki(Path dir) {
         this.dir = dir;
     }
 
-    static synchronized ListenerPki shared() {
+    public static synchronized ListenerPki shared() {
         String made = System.getProperty(DIR_PROPERTY);
         if (made != null) {
             return new ListenerPki(Path.of(made));
@@ -59,7 +59,7 @@ final class ListenerPki {
         }
     }
 
-    Path caPem() {
+    public Path caPem() {
         return dir.resolve(PrivateCa.CERTIFICATE_PEM);
     }
 
@@ -68,11 +68,11 @@ final class ListenerPki {
         return dir.resolve("mounted-secret");
     }
 
-    Path certPem() {
+    public Path certPem() {
         return mount().resolve("tls.crt");
     }
 
-    Path keyPem() {
+    public Path keyPem() {
         return mount().resolve("tls.key");
     }
 
@@ -81,7 +81,7 @@ final class ListenerPki {
      * Kubernetes updates a mounted secret: both files are links through {@code ..data}, which is switched in one rename
      * to a folder holding the new pair. Returns the new certificate's serial number.
      */
-    BigInteger rotate(String name) {
+    public BigInteger rotate(String name) {
         return issueServer(PrivateCa.open(dir), name);
     }
 
@@ -120,7 +120,7 @@ final class ListenerPki {
     }
 
     /** A client context trusting the CA only, presenting {@code clientStore}'s key when asked (null: none). */
-    SSLContext clientContext(String clientStore) {
+    public SSLContext clientContext(String clientStore) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -145,7 +145,7 @@ final class ListenerPki {
     }
 
     /** Base64 of the SHA-256 of the current certificate's public key, as Chromium's SPKI pins are written. */
-    String spkiPin() {
+    public String spkiPin() {
         try (InputStream in = Files.newInputStream(certPem())) {
             X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
