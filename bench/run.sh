@@ -1101,6 +1101,8 @@ write_native() {
   echo "| S2 upload MB/s | ${M_UP[$g]} | ${M_UP[$n]} | $(ratio "${M_UP[$n]}" "${M_UP[$g]}") |"
   echo
   echo "Per start: JVM ${STARTUP_MS[$g]% } ms, native ${STARTUP_MS[$n]% } ms; RSS at rest JVM ${STARTUP_RSS_MIB[$g]% } MiB, native ${STARTUP_RSS_MIB[$n]% } MiB."
+  echo "The half-load rate ($HALF_RATE req/s) is half of the JVM build's S1 maximum, and $(ratio "$HALF_RATE" "${M_RPS[$n]}") of the native"
+  echo "executable's own: near 1, the native half-load p99 is that of a queue, not of a proxy at half its capacity."
   echo "The native executable runs Vert.x on NIO (Quarkus gives it the JDK transport), the JVM build on epoll; it has"
   echo "no JIT, so its S1 figures are those of ahead-of-time compiled code from the first request on, and the JVM's"
   echo "those of a JVM warmed up by the earlier rounds."
