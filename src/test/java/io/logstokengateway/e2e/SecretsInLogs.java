@@ -1,5 +1,7 @@
 package io.logstokengateway.e2e;
 
+import io.logstokengateway.testsupport.GatewayProcess;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,14 @@ public final class SecretsInLogs {
         for (String secret : SECRETS) {
             // Never print the secret itself in the failure message.
             assertFalse(text.contains(secret), "a secret of length " + secret.length() + " appears in " + log);
+        }
+    }
+
+    /** Stops the gateway process, if it was started, then searches its output. */
+    public static void stopAndAssertNoneIn(GatewayProcess gateway) throws IOException {
+        if (gateway != null) {
+            gateway.stop();
+            assertNoneIn(gateway.output());
         }
     }
 

@@ -69,10 +69,7 @@ class EdgeHardeningIT {
 
     @AfterAll
     static void stop() throws IOException {
-        if (gateway != null) {
-            gateway.stop();
-            SecretsInLogs.assertNoneIn(gateway.output());
-        }
+        SecretsInLogs.stopAndAssertNoneIn(gateway);
         if (graylog != null) {
             graylog.close();
         }

@@ -67,10 +67,7 @@ class GuessingIT {
 
     @AfterAll
     static void stopAndCheckTheOutputForSecrets() throws IOException {
-        if (gateway != null) {
-            gateway.stop();
-            SecretsInLogs.assertNoneIn(gateway.output());
-        }
+        SecretsInLogs.stopAndAssertNoneIn(gateway);
         if (graylog != null) {
             graylog.close();
         }

@@ -73,10 +73,7 @@ class ListenerTlsIT {
 
     @AfterAll
     static void stopAndCheckTheOutputForSecrets() throws IOException {
-        if (gateway != null) {
-            gateway.stop();
-            SecretsInLogs.assertNoneIn(gateway.output());
-        }
+        SecretsInLogs.stopAndAssertNoneIn(gateway);
         if (graylog != null) {
             graylog.close();
         }

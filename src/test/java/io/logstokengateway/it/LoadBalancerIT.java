@@ -73,10 +73,7 @@ class LoadBalancerIT {
 
     @AfterAll
     static void stop() throws IOException {
-        if (gateway != null) {
-            gateway.stop();
-            SecretsInLogs.assertNoneIn(gateway.output());
-        }
+        SecretsInLogs.stopAndAssertNoneIn(gateway);
         if (upstream != null) {
             upstream.close();
         }

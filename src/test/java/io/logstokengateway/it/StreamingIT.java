@@ -85,10 +85,7 @@ class StreamingIT {
 
     @AfterAll
     static void stopAndCheckTheOutputForSecrets() throws IOException {
-        if (gateway != null) {
-            gateway.stop();
-            SecretsInLogs.assertNoneIn(gateway.output());
-        }
+        SecretsInLogs.stopAndAssertNoneIn(gateway);
         if (upstream != null) {
             upstream.close();
         }
