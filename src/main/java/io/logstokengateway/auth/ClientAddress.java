@@ -1,5 +1,6 @@
 package io.logstokengateway.auth;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.net.InetAddress;
@@ -32,6 +33,15 @@ public final class ClientAddress {
             }
         }
         return address;
+    }
+
+    /**
+     * A numeric address in one spelling ({@code 10.1.2.3}, {@code 2001:db8::7}) whatever the spelling it came in; anything
+     * else as it is.
+     */
+    public static String canonical(String address) {
+        byte[] bytes = address == null ? null : NetUtil.createByteArrayFromIpAddressString(address);
+        return bytes == null ? address : NetUtil.bytesToIpAddress(bytes);
     }
 
     /** The peer's numeric address ({@code unknown} if the connection has none). */

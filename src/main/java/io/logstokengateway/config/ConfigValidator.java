@@ -1,10 +1,12 @@
 package io.logstokengateway.config;
 
+import io.logstokengateway.proxy.ProxyProtocolSources;
 import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.ByteArrayInputStream;
@@ -33,8 +35,14 @@ public class ConfigValidator {
 
     private static final Logger LOG = Logger.getLogger(ConfigValidator.class);
 
-    void check(@Observes @Priority(1) StartupEvent startup, GatewayConfig config) {
+    void check(@Observes @Priority(1) StartupEvent startup, GatewayConfig config,
+               @ConfigProperty(name = "quarkus.http.proxy.use-proxy-protocol", defaultValue = "false") boolean managementProxyProtocol) {
         List<String> problems = problems(config);
+        if (managementProxyProtocol) {
+            problems.add("quarkus.http.proxy.use-proxy-protocol: the management listener would take the client address of any"
+                    + " peer's PROXY header, unchecked; gateway.proxy-protocol.trusted-sources sets the PROXY protocol on the"
+                    + " search and Graylog listeners, for the balancers named there");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration:\n - " + String.join("\n - ", problems));
         }
@@ -78,6 +86,13 @@ public class ConfigValidator {
         if (config.audit().maxEventsPerSecond() < 1 || config.audit().maxEventsPerClientPerSecond() < 1) {
             problems.add("gateway.audit.max-events-per-second and max-events-per-client-per-second must be positive");
         }
+        config.proxyProtocol().trustedSources().ifPresent(sources -> {
+            try {
+                ProxyProtocolSources.parse(sources);
+            } catch (IllegalArgumentException e) {
+                problems.add("gateway.proxy-protocol.trusted-sources: " + e.getMessage());
+            }
+        });
         return problems;
     }
 

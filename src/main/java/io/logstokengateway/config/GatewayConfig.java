@@ -46,6 +46,8 @@ public interface GatewayConfig {
 
     Limits limits();
 
+    ProxyProtocol proxyProtocol();
+
     interface Admin {
         /**
          * Operator key, sent as {@code Authorization: Bearer <key>}: at least 32 random bytes, hex or base64
@@ -371,6 +373,21 @@ public interface GatewayConfig {
          */
         @WithDefault("128")
         int requestsPerService();
+    }
+
+    /**
+     * Clients behind a TCP load balancer: their own addresses, which the per-address limits, the throttle, the access log
+     * and the audit trail need, arrive in a PROXY protocol header (v1 or v2) that the balancer sends first on each
+     * connection.
+     */
+    interface ProxyProtocol {
+        /**
+         * Addresses and networks ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 192.0.2.10}) of the balancers. When set,
+         * the search and Graylog listeners expect the PROXY protocol on every connection: a connection without the
+         * header, or from any other address, is closed before anything else is read. Unset (the default), the
+         * listeners take no PROXY header.
+         */
+        Optional<List<String>> trustedSources();
     }
 
     interface Cluster {

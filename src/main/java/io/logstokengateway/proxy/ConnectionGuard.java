@@ -5,6 +5,7 @@ import io.logstokengateway.limits.LimitExceeded;
 import io.logstokengateway.limits.LimitRefusals;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.SocketAddress;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code limits.idle-timeout} for its next request. A connection past the total is closed at once, before anything is
  * read; one past its address's share is answered 429 on its first request, then closed, so that the client (maybe one
  * of many behind the same address) learns why. Deadlines are checked twice a second by one timer, not one per request.
+ * Behind a balancer that sends the PROXY protocol, the client is the one its header names, and only a trusted balancer's
+ * connections are served.
  */
 final class ConnectionGuard {
 
@@ -28,6 +31,8 @@ final class ConnectionGuard {
     private final Vertx vertx;
     private final String listener;
     private final LimitRefusals refusals;
+    /** The balancers allowed to send a PROXY header, or null when the listener reads none. */
+    private final ProxyProtocolSources proxySources;
     private final int maxConnections;
     private final int maxPerAddress;
     private final long headerTimeoutNanos;
@@ -39,8 +44,9 @@ final class ConnectionGuard {
     /** Stopping: no new connection is served, and an idle one is closed. */
     private volatile boolean draining;
 
-    ConnectionGuard(Vertx vertx, String listener, LimitRefusals refusals, int maxConnections, int maxPerAddress,
-                    long headerTimeoutMillis, long keepAliveMillis) {
+    ConnectionGuard(Vertx vertx, String listener, LimitRefusals refusals, ProxyProtocolSources proxySources, int maxConnections,
+                    int maxPerAddress, long headerTimeoutMillis, long keepAliveMillis) {
+        this.proxySources = proxySources;
         this.keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveMillis);
         this.vertx = vertx;
         this.listener = listener;
@@ -51,9 +57,21 @@ final class ConnectionGuard {
         this.sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     }
 
-    /** A connection was accepted: counted, or closed when over a limit; its first head is awaited. */
+    /**
+     * A connection was accepted (behind a balancer: its PROXY header read): counted, or closed when over a limit or
+     * when the header came from a peer not trusted to send one; its first head is awaited.
+     */
     void accepted(HttpConnection connection) {
         String address = connection.remoteAddress() == null ? "" : connection.remoteAddress().hostAddress();
+        if (proxySources != null) {
+            SocketAddress peer = connection.remoteAddress(true); // the balancer, where remoteAddress() is the client it named
+            if (!proxySources.trusts(peer)) {
+                refusals.refused("proxy-protocol-trusted-sources", listener, peer == null ? null : peer.hostAddress(), null);
+                connection.close();
+                return;
+            }
+            address = ClientAddress.canonical(address); // a header may spell one address several ways: 2001:DB8:0::7
+        }
         String key = ClientAddress.key(address);
         AtomicInteger fromAddress = openByAddress.compute(key, (k, count) -> {
             AtomicInteger counter = count == null ? new AtomicInteger() : count;

@@ -50,6 +50,8 @@ public class ProxyListeners {
     private final ProxyServices services;
     private final ListenerTls tls;
     private IndexCatalogSource catalogs;
+    /** The balancers whose PROXY header is read, or null when the listeners take none. */
+    private final ProxyProtocolSources proxySources;
     private final List<String> deployments = new ArrayList<>();
     private final List<ConnectionGuard> guards = new ArrayList<>();
     private final Map<String, UpstreamClient> clients = new LinkedHashMap<>();
@@ -71,6 +73,7 @@ public class ProxyListeners {
         this.vertx = vertx;
         this.config = config;
         this.tls = tls;
+        this.proxySources = config.proxyProtocol().trustedSources().map(ProxyProtocolSources::parse).orElse(null);
     }
 
     /** Actual port of the search API listener (useful when configured as 0). */
@@ -120,9 +123,10 @@ public class ProxyListeners {
         graylogPort = deploy(graylog.host(), graylog.port() == 0 ? -2 : graylog.port(), new ListenerSpec("graylog",
                 ErrorDialect.GRAYLOG, new GraylogRoutePolicy(graylog.webUiUrl()), UpstreamIdentity.forGraylog(graylog),
                 graylogUpstream, 0, guard("graylog")));
-        LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s (%s, %s transport)", search.host(), searchPort,
+        LOG.infof("Search API listening on %s:%d -> %s; Graylog API on %s:%d -> %s (%s, %s transport%s)", search.host(), searchPort,
                 search.upstream(), graylog.host(), graylogPort, graylog.upstream(), tls.enabled() ? "HTTPS" : "plain HTTP",
-                vertx.isNativeTransportEnabled() ? "native" : "NIO");
+                vertx.isNativeTransportEnabled() ? "native" : "NIO",
+                proxySources == null ? "" : ", PROXY protocol from " + proxySources);
     }
 
     /**
@@ -156,7 +160,7 @@ public class ProxyListeners {
 
     private ConnectionGuard guard(String listener) {
         GatewayConfig.Limits limits = config.limits();
-        ConnectionGuard guard = new ConnectionGuard(vertx, listener, services.limitRefusals(), limits.connections(),
+        ConnectionGuard guard = new ConnectionGuard(vertx, listener, services.limitRefusals(), proxySources, limits.connections(),
                 limits.connectionsPerAddress(), limits.headerTimeout().toMillis(), limits.idleTimeout().toMillis());
         guards.add(guard);
         return guard;
@@ -181,7 +185,12 @@ public class ProxyListeners {
                 .setMaxInitialLineLength((int) limits.maxRequestLine().asLongValue())
                 .setMaxHeaderSize((int) limits.maxHeaderSize().asLongValue())
                 .setMaxChunkSize(ReadBuffers.MAX_READ_BYTES) // relay what one read brought as one piece
-                .setIdleTimeout((int) limits.idleTimeout().toSeconds()));
+                .setIdleTimeout((int) limits.idleTimeout().toSeconds())
+                // Read before TLS and HTTP; the guard then checks who sent it. A header that does not arrive within the
+                // time given for a request head closes the connection.
+                .setUseProxyProtocol(proxySources != null)
+                .setProxyProtocolTimeout(limits.headerTimeout().toMillis())
+                .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS));
         Handler<HttpServerRequest> handler = new ProxyHandler(spec, services);
         String name = spec.name();
         int[] bound = new int[1];

@@ -98,7 +98,7 @@ class ProxyCoreTest {
                 new ProxyMetrics(meters), new AccessLog(100, meters, line -> accessLog.add(new JsonObject(line))), audit, vertx,
                 limitRefusals, new BodyBudget(config, meters), new CallerConcurrency(config),
                 new BoundedWorkers(vertx, "test-body-checks", 1, 4, "body-check-queue", 503), limits);
-        ConnectionGuard guard = new ConnectionGuard(vertx, "elasticsearch", limitRefusals, limits.connections(),
+        ConnectionGuard guard = new ConnectionGuard(vertx, "elasticsearch", limitRefusals, null, limits.connections(),
                 limits.connectionsPerAddress(), limits.headerTimeout().toMillis(), limits.idleTimeout().toMillis());
         ListenerSpec spec = new ListenerSpec("elasticsearch", ErrorDialect.ELASTICSEARCH, new TestPolicy(),
                 UpstreamIdentity.forElasticsearch(config.elasticsearch()), new UpstreamClient(vertx, config.elasticsearch()),
