@@ -96,6 +96,14 @@ final class ConnectionGuard {
     }
 
     /**
+     * Whether requests on this connection are served: not on one refused when it was accepted (over a limit, from an
+     * untrusted balancer, while draining), which is closing, but may still bring a request that came in its first read.
+     */
+    boolean serves(HttpConnection connection) {
+        return watches.containsKey(connection);
+    }
+
+    /**
      * A request's head arrived on this connection: it is no longer timed. Returns why the request must be refused
      * (and the connection closed after), or null.
      */

@@ -23,6 +23,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
+        if (!spec.connections().serves(request.connection())) {
+            // Refused when it was accepted and closing: a request read with its first bytes still comes here
+            request.connection().close();
+            return;
+        }
         new Exchange(this, request).start();
     }
 }

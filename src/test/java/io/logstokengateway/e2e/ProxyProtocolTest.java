@@ -203,8 +203,10 @@ class ProxyProtocolTest {
     private String exchange(String from, byte[] header, byte[] request) {
         try (Socket socket = connect(from, listeners.searchPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(header);
-            socket.getOutputStream().write(request);
+            byte[] both = new byte[header.length + request.length];
+            System.arraycopy(header, 0, both, 0, header.length);
+            System.arraycopy(request, 0, both, header.length, request.length);
+            socket.getOutputStream().write(both); // one write: the request arrives in the header's read, as a balancer sends it
             ByteArrayOutputStream read = new ByteArrayOutputStream();
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[8192];

@@ -66,6 +66,8 @@ class ProxyCoreTest {
     private volatile Function<HttpServerRequest, Future<Decision>> routing =
             request -> Future.succeededFuture(new Decision.Forward(request.uri(), ResponseRule.RELAY));
     private final List<JsonObject> accessLog = new CopyOnWriteArrayList<>();
+    /** Off: the guard never admits a connection, as when it refused one whose close has not yet taken effect. */
+    private volatile boolean guardSeesConnections = true;
 
     @BeforeEach
     void start() throws Exception {
@@ -103,7 +105,11 @@ class ProxyCoreTest {
         ListenerSpec spec = new ListenerSpec("elasticsearch", ErrorDialect.ELASTICSEARCH, new TestPolicy(),
                 UpstreamIdentity.forElasticsearch(config.elasticsearch()), new UpstreamClient(vertx, config.elasticsearch()),
                 1024 * 1024, guard);
-        gateway = vertx.createHttpServer().connectionHandler(guard::accepted).requestHandler(new ProxyHandler(spec, services))
+        gateway = vertx.createHttpServer().connectionHandler(connection -> {
+                    if (guardSeesConnections) {
+                        guard.accepted(connection);
+                    }
+                }).requestHandler(new ProxyHandler(spec, services))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
@@ -138,6 +144,21 @@ class ProxyCoreTest {
         assertEquals("127.0.0.1", line.getString("client"));
         assertEquals(CALLER.tokenId(), line.getString("tokenId"));
         assertEquals(CALLER.serviceName(), line.getString("service"));
+    }
+
+    @Test
+    void aRequestOnAConnectionTheGuardDidNotAdmitIsNeverServed() throws Exception {
+        // A connection refused when accepted (over a limit, from an untrusted balancer) is closing, but a request that
+        // came in its first read can still be dispatched: it must not be served
+        startGateway(Map.of());
+        guardSeesConnections = false;
+        try (Socket client = new Socket("127.0.0.1", gateway.actualPort())) {
+            client.setSoTimeout(5000);
+            client.getOutputStream().write(SEARCH.getBytes(StandardCharsets.US_ASCII));
+            assertEquals(0, client.getInputStream().readAllBytes().length, "closed without an answer");
+        }
+        assertTrue(reachedUpstream.isEmpty());
+        assertTrue(accessLog.isEmpty(), accessLog.toString());
     }
 
     @Test
