@@ -37,12 +37,7 @@ public class ConfigValidator {
 
     void check(@Observes @Priority(1) StartupEvent startup, GatewayConfig config,
                @ConfigProperty(name = "quarkus.http.proxy.use-proxy-protocol", defaultValue = "false") boolean managementProxyProtocol) {
-        List<String> problems = problems(config);
-        if (managementProxyProtocol) {
-            problems.add("quarkus.http.proxy.use-proxy-protocol: the management listener would take the client address of any"
-                    + " peer's PROXY header, unchecked; gateway.proxy-protocol.trusted-sources sets the PROXY protocol on the"
-                    + " search and Graylog listeners, for the balancers named there");
-        }
+        List<String> problems = problems(config, managementProxyProtocol);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration:\n - " + String.join("\n - ", problems));
         }
@@ -54,7 +49,7 @@ public class ConfigValidator {
         }
     }
 
-    static List<String> problems(GatewayConfig config) {
+    static List<String> problems(GatewayConfig config, boolean managementProxyProtocol) {
         List<String> problems = new ArrayList<>();
         checkUpstreams("gateway.elasticsearch.upstream", config.elasticsearch().upstream(), problems);
         checkUpstreams("gateway.graylog.upstream", config.graylog().upstream(), problems);
@@ -93,6 +88,11 @@ public class ConfigValidator {
                 problems.add("gateway.proxy-protocol.trusted-sources: " + e.getMessage());
             }
         });
+        if (managementProxyProtocol) {
+            problems.add("quarkus.http.proxy.use-proxy-protocol: the management listener would take the client address of any"
+                    + " peer's PROXY header, unchecked; gateway.proxy-protocol.trusted-sources sets the PROXY protocol on the"
+                    + " search and Graylog listeners, for the balancers named there");
+        }
         return problems;
     }
 

@@ -11,13 +11,9 @@ import io.logstokengateway.limits.CallerConcurrency;
 import io.logstokengateway.limits.LimitRefusals;
 import io.logstokengateway.scope.Decision;
 import io.logstokengateway.scope.ResponseRule;
+import io.logstokengateway.testsupport.GatewayConfigs;
 import io.logstokengateway.testsupport.RawHttpConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -88,10 +83,7 @@ class ProxyCoreTest {
                 "gateway.elasticsearch.identity-headers.user", "x-proxy-user",
                 "gateway.graylog.upstream", "http://127.0.0.1:1"));
         settings.putAll(properties);
-        GatewayConfig config = new SmallRyeConfigBuilder().withMapping(GatewayConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
-                .withSources(new PropertiesConfigSource(settings, "test", 500)).build().getConfigMapping(GatewayConfig.class);
+        GatewayConfig config = GatewayConfigs.of(settings);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AuditLog audit = new AuditLog(config, meters);
         LimitRefusals limitRefusals = new LimitRefusals(meters, audit);
