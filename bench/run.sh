@@ -198,17 +198,20 @@ fixed_rate_load() { # args for FixedRateLoad -> its RESULT lines on stdout
   java -Xms256m -Xmx256m -cp "$JMH_CP" io.logstokengateway.bench.FixedRateLoad "$@"
 }
 
-# A free loopback port, asked from the kernel (bind to port 0), so parallel runs and busy machines do not clash.
+# A free loopback port below the kernel's ephemeral range: outgoing connections take their local ports from that range,
+# so one could take a port asked from the kernel (bind to port 0) before the server binds it. Never the same port twice
+# in a run (the servers bind theirs a moment later).
 free_port() {
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-  else
-    local p
-    while :; do
-      p=$((20000 + RANDOM % 30000))
-      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-  fi
+  local low p
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  while :; do
+    p=$((10000 + RANDOM % (low - 10000)))
+    grep -qx "$p" "$TMP/ports-used" 2>/dev/null && continue
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue # something listens there
+    echo "$p" >>"$TMP/ports-used"
+    echo "$p"
+    return
+  done
 }
 
 wait_http() { # url [max seconds]: until it answers at all

@@ -1,6 +1,7 @@
 package io.logstokengateway.e2e;
 
 import io.logstokengateway.proxy.ProxyListeners;
+import io.logstokengateway.testsupport.FreePorts;
 import io.logstokengateway.testsupport.RawHttpConnection;
 import io.logstokengateway.testsupport.RecordingUpstream;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -294,9 +294,7 @@ class ProxyProtocolTest {
     private static void startHaproxy(int searchPort) throws IOException {
         Path binary = Paths.get("/usr/sbin/haproxy");
         Assumptions.assumeTrue(Files.isExecutable(binary), "HAProxy is not installed (apt-get install haproxy, as .ci/run does)");
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            balancerPort = free.getLocalPort();
-        }
+        balancerPort = FreePorts.next();
         Path work = Files.createDirectories(Paths.get("target", "proxy-protocol"));
         Path cfg = work.resolve("haproxy.cfg");
         Files.writeString(cfg, """

@@ -3,6 +3,7 @@ package io.logstokengateway.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.testsupport.FreePorts;
 import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.GraylogEmulator;
 import io.logstokengateway.testsupport.ManagementClient;
@@ -100,7 +101,7 @@ class FleetIT {
         postgres = PrivatePostgres.start(bin);
         String database = "fleet";
         postgres.createDatabase(database);
-        relay = new TcpRelay(GatewayProcess.freePort(), postgres.port());
+        relay = new TcpRelay(FreePorts.next(), postgres.port());
         graylog = GraylogEmulator.start();
         OpenSearchServer.get().index(INDEX, "1", "{\"message\":\"fleet\",\"timestamp\":\"2026-12-02T00:00:00Z\"}");
         for (int i = 0; i < 3; i++) {
@@ -123,8 +124,8 @@ class FleetIT {
                     .graylogUpstream(graylog.uri()));
             start(i); // one after the other: the first runs the migrations
         }
-        lbSearchPort = GatewayProcess.freePort();
-        lbManagementPort = GatewayProcess.freePort();
+        lbSearchPort = FreePorts.next();
+        lbManagementPort = FreePorts.next();
         startHaproxy();
         ManagementClient.asOperator(URI.create("http://127.0.0.1:" + lbManagementPort), ADMIN_KEY).provision(SERVICE, USER, PASSWORD);
     }

@@ -3,6 +3,7 @@ package io.logstokengateway.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logstokengateway.e2e.SecretsInLogs;
+import io.logstokengateway.testsupport.FreePorts;
 import io.logstokengateway.testsupport.GatewayProcess;
 import io.logstokengateway.testsupport.ManagementClient;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +62,7 @@ class LoadBalancerIT {
                 .adminKey(ADMIN_KEY)
                 .dataDir(Path.of("target", "it-data", "load-balancer-" + System.currentTimeMillis()))
                 .elasticsearchUpstream(upstream.uri())
-                .graylogUpstream(URI.create("http://127.0.0.1:" + GatewayProcess.freePort())) // nothing listens there
+                .graylogUpstream(URI.create("http://127.0.0.1:" + FreePorts.next())) // nothing listens there
                 .property("gateway.elasticsearch.scope.enforce", "false") // /big is the upstream's, not an index
                 .property("quarkus.shutdown.delay", DELAY.toMillis() + "ms")
                 .property("gateway.shutdown.drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s")

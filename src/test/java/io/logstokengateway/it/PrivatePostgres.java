@@ -1,6 +1,6 @@
 package io.logstokengateway.it;
 
-import io.logstokengateway.testsupport.GatewayProcess;
+import io.logstokengateway.testsupport.FreePorts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +48,7 @@ final class PrivatePostgres implements AutoCloseable {
     static PrivatePostgres start(Path bin) {
         try {
             Path dir = Files.createTempDirectory("ltg-fleet-pg");
-            PrivatePostgres server = new PrivatePostgres(bin, dir, GatewayProcess.freePort());
+            PrivatePostgres server = new PrivatePostgres(bin, dir, FreePorts.next());
             if (asRoot()) {
                 run(List.of("chown", "postgres", dir.toString()));
             }

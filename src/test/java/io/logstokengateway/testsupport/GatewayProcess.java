@@ -3,7 +3,6 @@ package io.logstokengateway.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -349,14 +348,6 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -588,7 +579,7 @@ public final class GatewayProcess implements AutoCloseable {
         private int port(String property) {
             String configured = properties.get(property);
             if (configured == null || configured.equals("0")) {
-                int port = freePort();
+                int port = FreePorts.next();
                 properties.put(property, Integer.toString(port));
                 return port;
             }

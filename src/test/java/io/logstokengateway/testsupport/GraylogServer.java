@@ -117,8 +117,8 @@ public final class GraylogServer implements AutoCloseable {
         Path nodeDir = Files.createTempDirectory(RUN_ROOT, "node-" + jvmPid + "-");
         Files.createDirectories(nodeDir.resolve("data"));
         Files.createDirectories(nodeDir.resolve("plugin"));
-        int httpPort = LocalProcesses.freePort();
-        int mongoPort = LocalProcesses.freePort();
+        int httpPort = FreePorts.next();
+        int mongoPort = FreePorts.next();
         String adminPassword = randomHex(16);
         Files.writeString(nodeDir.resolve("graylog.conf"), configuration(nodeDir, httpPort, mongoPort, adminPassword));
         // An argument file keeps the long classpath out of process listings, and lets one rerun Graylog by hand.

@@ -32,8 +32,8 @@ final class SearchNodeLauncher {
         try {
             Files.createDirectories(runRoot);
             Path home = unpackOnce(distribution);
-            int httpPort = LocalProcesses.freePort();
-            int transportPort = LocalProcesses.freePort();
+            int httpPort = FreePorts.next();
+            int transportPort = FreePorts.next();
             long jvmPid = ProcessHandle.current().pid();
             // A folder per test JVM: two builds in one checkout must not share data or logs.
             Path nodeDir = runRoot.resolve("node-" + jvmPid);
