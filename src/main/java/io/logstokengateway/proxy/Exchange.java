@@ -61,11 +61,12 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  * <li>A refusal carries its own status, wording and {@link Outcome}; the listener's {@link ErrorDialect} writes it.
  * A body not read yet is discarded after the answer, within a bound ({@link RefusedUpload}); one that cannot be is
- * never read, and the connection closes after the answer.</li>
+ * never read, and the request ends after the answer ({@link ClientStreams}: its stream alone on HTTP/2, the
+ * connection on HTTP/1.x).</li>
  * <li>The client goes away: the upstream request is abandoned ({@link #abandonUpstream}), the exchange is done
  * (499, client-aborted).</li>
- * <li>The upstream fails: before the answer's head, a 502 (504 on a timeout); after it, the client's connection is
- * cut, since a cleanly ended answer would pass a truncated one off as complete.</li>
+ * <li>The upstream fails: before the answer's head, a 502 (504 on a timeout); after it, the answer is cut (the same
+ * way), since a cleanly ended answer would pass a truncated one off as complete.</li>
  * </ul>
  * At {@link State#DONE}, once: the caller's place among its requests under way and the body budget it held are given
  * back, the connection counts the request as answered, the metrics and the access log record it.
@@ -262,7 +263,7 @@ final class Exchange {
             bodyWatch.heard();
             if (body.length() + chunk.length() > maxBytes) {
                 stopReading();
-                refuse(tooLarge()); // and closes the connection: the rest is not read
+                refuse(tooLarge()); // and ends the request: the rest is not read
                 return;
             }
             try {
@@ -369,7 +370,7 @@ final class Exchange {
         }
         Future<Void> answered = proxy.spec.dialect().sendAsUpstream(request, status, body);
         if (RefusedUpload.unread(request) && !bodyTaken) {
-            answered.onComplete(v -> connection.close());
+            answered.onComplete(v -> ClientStreams.end(request, ClientStreams.NO_ERROR));
         } else {
             request.resume();
         }
@@ -545,7 +546,7 @@ final class Exchange {
         });
     }
 
-    /** An answer that could not be rewritten (RELAYING): a 502 if nothing was sent yet, else a cut connection. */
+    /** An answer that could not be rewritten (RELAYING): a 502 if nothing was sent yet, else a cut answer. */
     void answerFailed(Throwable failure) {
         abandonUpstream();
         LOG.debugf("Answer not relayed on %s: %s", listener, failure.getMessage());
@@ -574,12 +575,12 @@ final class Exchange {
 
     /**
      * The exchange ends after the answer's head went out (the upstream broke, or a line was refused once the upstream
-     * had answered): done, and the client's connection cut, the only honest signal left.
+     * had answered): done, and the answer cut, the only honest signal left.
      */
     private void cut(Outcome outcome) {
         this.outcome = outcome;
         done(response.getStatusCode());
-        connection.close();
+        ClientStreams.end(request, ClientStreams.INTERNAL_ERROR);
     }
 
     /**
@@ -643,8 +644,8 @@ final class Exchange {
     /**
      * ANSWERING: the gateway answers the request with an error in the listener's dialect. A body not read yet is
      * discarded after the answer, within a bound ({@link RefusedUpload}); one that cannot be (declared too large, or
-     * awaiting a {@code 100 Continue}) is never read: the connection is closed after the answer (which says so), as it
-     * is when the exchange asks for it.
+     * awaiting a {@code 100 Continue}) is never read: the request ends after the answer ({@link ClientStreams}: its
+     * HTTP/1.x connection closes, and the answer says so). A connection one too many closes whole.
      */
     private void refuse(Refusal refusal) {
         if (!moveToAnswering(refusal.outcome())) {
@@ -652,15 +653,17 @@ final class Exchange {
         }
         boolean unreadBody = RefusedUpload.unread(request);
         boolean discard = unreadBody && !bodyTaken && !closeAfterAnswer && RefusedUpload.discardable(request);
-        boolean close = closeAfterAnswer || unreadBody && !discard;
-        if (close) {
-            response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        boolean endEarly = unreadBody && !discard && !closeAfterAnswer;
+        if ((closeAfterAnswer || endEarly) && !ClientStreams.multiplexed(request)) {
+            response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE); // HTTP/2 forbids the header
         }
         Future<Void> answered = proxy.spec.dialect().send(request, refusal.status(), refusal.type(), refusal.reason());
         if (discard) {
             RefusedUpload.discard(request);
-        } else if (close) {
+        } else if (closeAfterAnswer) {
             answered.onComplete(v -> connection.close());
+        } else if (endEarly) {
+            answered.onComplete(v -> ClientStreams.end(request, ClientStreams.NO_ERROR));
         } else {
             request.resume();
         }
@@ -668,7 +671,7 @@ final class Exchange {
 
     /**
      * Whether the gateway may answer now: not once done or answering already, nor once the upstream's head went out
-     * (the connection is cut instead).
+     * (the answer is cut instead).
      */
     private boolean moveToAnswering(Outcome outcome) {
         if (state == State.DONE || state == State.ANSWERING) {

@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
  * them surfaces as "Broken pipe" instead of the 401, 403 or 413 (on a fresh connection that client first sends its
  * body without credentials, to be challenged). So, as Elasticsearch (Netty) does, the rest of the body is read and
  * discarded after the answer and the connection kept, up to a bound: a body declared larger is not read at all, and
- * one that runs past the bound ({@code chunked}, or longer than declared) has its connection closed.
+ * one that runs past the bound ({@code chunked}, or longer than declared) is ended there ({@link ClientStreams}).
  */
 final class RefusedUpload {
 
@@ -19,11 +19,19 @@ final class RefusedUpload {
     private RefusedUpload() {
     }
 
-    /** Whether part of the body is still to come. */
+    /**
+     * Whether part of the body is still to come. On HTTP/2 any stream the client has not ended may still carry one:
+     * a body need not declare its length there, and there is no {@code Transfer-Encoding}.
+     */
     static boolean unread(HttpServerRequest request) {
+        if (request.isEnded()) {
+            return false;
+        }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return !request.isEnded() && (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-                || length != null && !"0".equals(length));
+        if (ClientStreams.multiplexed(request)) {
+            return !"0".equals(length);
+        }
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || length != null && !"0".equals(length);
     }
 
     /**
@@ -53,10 +61,14 @@ final class RefusedUpload {
             discarded[0] += chunk.length();
             if (discarded[0] > MAX_DISCARDED_BYTES) {
                 request.handler(null);
-                request.connection().close();
+                ClientStreams.end(request, ClientStreams.NO_ERROR);
             }
         });
-        request.exceptionHandler(failure -> request.connection().close());
+        request.exceptionHandler(failure -> {
+            if (!ClientStreams.multiplexed(request)) {
+                request.connection().close(); // where the body ends is unknown now (an HTTP/2 stream that failed is over)
+            }
+        });
         request.endHandler(null);
         request.resume();
     }

@@ -26,6 +26,17 @@ import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.StreamResetException;
+import io.vertx.core.net.PemTrustOptions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -43,9 +54,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,6 +82,9 @@ class ListenerTlsTest {
 
     @Inject
     ProxyListeners listeners;
+
+    @Inject
+    Vertx vertx;
 
     final ListenerPki pki = ListenerPki.shared();
 
@@ -170,6 +187,74 @@ class ListenerTlsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(HttpClient.Version.HTTP_2, refused.version());
         assertEquals(403, refused.statusCode());
+    }
+
+    /**
+     * On HTTP/2 a request the gateway ends early (refused with its body still coming) is one stream: it is reset alone,
+     * and the other requests on the connection go on. Vert.x's client, as it shows each stream's reset and its
+     * connection.
+     */
+    @Test
+    void aRequestEndedEarlyOverHttp2EndsAloneAndTheConnectionsOtherRequestsGoOn() throws Exception {
+        io.vertx.core.http.HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(pki.caPem().toString()))
+                .setDefaultHost("localhost").setDefaultPort(listeners.searchPort()));
+        try {
+            // A: a bulk upload under way, its body not ended
+            HttpClientRequest bulk = await(client.request(HttpMethod.POST, "/" + INDEX + "/_bulk?refresh=true"));
+            bulk.putHeader("Authorization", basic(token, "token")).putHeader("Content-Type", "application/x-ndjson")
+                    .setChunked(true);
+            await(bulk.write("{\"index\":{\"_id\":\"h2-1\"}}\n{\"message\":\"H2MARKER one\"}\n"));
+            HttpConnection connection = bulk.connection();
+
+            // B: a wrong token, its body of unknown length still coming: answered, then its stream stopped (NO_ERROR)
+            // rather than read for as long as the client sends
+            HttpClientRequest wrongToken = await(client.request(HttpMethod.POST, "/" + INDEX + "/_search"));
+            wrongToken.putHeader("Authorization", basic(token + "x", "token")).putHeader("Content-Type", "application/json")
+                    .setChunked(true);
+            CompletableFuture<Long> wrongTokenReset = resetCode(wrongToken);
+            wrongToken.write(Buffer.buffer(new byte[64 * 1024]));
+            assertEquals(401, await(wrongToken.response()).statusCode());
+            assertEquals(0L, wrongTokenReset.get(10, TimeUnit.SECONDS));
+
+            // C: a body declared larger than the gateway ever reads to discard it: answered, then its stream stopped
+            HttpClientRequest tooLarge = await(client.request(HttpMethod.POST, "/" + INDEX + "/_search"));
+            tooLarge.putHeader("Authorization", basic(token, "token")).putHeader("Content-Type", "application/json")
+                    .putHeader("Content-Length", Long.toString(200L * 1024 * 1024));
+            CompletableFuture<Long> tooLargeReset = resetCode(tooLarge);
+            tooLarge.write(Buffer.buffer(new byte[64 * 1024]));
+            assertEquals(413, await(tooLarge.response()).statusCode());
+            assertEquals(0L, tooLargeReset.get(10, TimeUnit.SECONDS));
+
+            // A goes on, on the same connection
+            await(bulk.end("{\"index\":{\"_id\":\"h2-2\"}}\n{\"message\":\"H2MARKER two\"}\n"));
+            HttpClientResponse bulkAnswer = await(bulk.response());
+            String bulkBody = await(bulkAnswer.body()).toString();
+            assertEquals(200, bulkAnswer.statusCode(), bulkBody);
+            assertTrue(bulkBody.contains("\"errors\":false"), bulkBody);
+            assertSame(connection, wrongToken.connection());
+            assertSame(connection, tooLarge.connection());
+            assertSame(connection, bulk.connection());
+        } finally {
+            await(client.close());
+        }
+    }
+
+    private static CompletableFuture<Long> resetCode(HttpClientRequest request) {
+        CompletableFuture<Long> code = new CompletableFuture<>();
+        request.exceptionHandler(failure -> {
+            if (failure instanceof StreamResetException reset) {
+                code.complete(reset.getCode());
+            } else {
+                code.completeExceptionally(failure);
+            }
+        });
+        return code;
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     // --- client certificates on the management listener ---
