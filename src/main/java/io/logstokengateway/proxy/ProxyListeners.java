@@ -20,6 +20,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -184,6 +185,10 @@ public class ProxyListeners {
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength((int) limits.maxRequestLine().asLongValue())
                 .setMaxHeaderSize((int) limits.maxHeaderSize().asLongValue())
+                // HTTP/2 (over TLS) has no request line: its pseudo-headers and headers share one bound, the two above
+                .setInitialSettings(new Http2Settings()
+                        .setMaxConcurrentStreams(HttpServerOptions.DEFAULT_INITIAL_SETTINGS_MAX_CONCURRENT_STREAMS)
+                        .setMaxHeaderListSize((int) (limits.maxRequestLine().asLongValue() + limits.maxHeaderSize().asLongValue())))
                 .setMaxChunkSize(ReadBuffers.MAX_READ_BYTES) // relay what one read brought as one piece
                 .setIdleTimeout((int) limits.idleTimeout().toSeconds())
                 // Read before TLS and HTTP; the guard then checks who sent it. A header that does not arrive within the

@@ -241,6 +241,20 @@ class ListenerTlsTest {
         }
     }
 
+    /** HTTP/2 headers get the bound HTTP/1.1 gives the request line and headers together (16K + 16K by default). */
+    @Test
+    void http2HeadersHaveTheBoundsOfHttp11() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(pki.clientContext(null)).version(HttpClient.Version.HTTP_2).build();
+        for (int padding : new int[] {12_000, 40_000}) {
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + listeners.searchPort() + "/" + INDEX + "/_search?q=TLSMARKER"))
+                    .header("Authorization", basic(token, "token")).header("X-Forwarded-Padding", "p".repeat(padding)) // removed, not forwarded
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(HttpClient.Version.HTTP_2, answer.version());
+            assertEquals(padding < 16 * 1024 ? 200 : 431, answer.statusCode(), padding + " bytes of header: " + answer.body());
+        }
+    }
+
     private static CompletableFuture<Long> resetCode(HttpClientRequest request) {
         CompletableFuture<Long> code = new CompletableFuture<>();
         request.exceptionHandler(failure -> {
