@@ -133,6 +133,10 @@ final class Exchange {
             return;
         }
         MultiMap headers = request.headers();
+        if (!HeaderSyntax.valid(headers)) {
+            refuse(Refusal.badRequest("a header name or value is not valid HTTP"));
+            return;
+        }
         if (headers.contains(HttpHeaders.TRANSFER_ENCODING) && headers.contains(HttpHeaders.CONTENT_LENGTH)) {
             refuse(Refusal.badRequest("Transfer-Encoding and Content-Length must not both be set"));
             return;
