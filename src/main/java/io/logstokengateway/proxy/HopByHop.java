@@ -9,15 +9,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Headers that describe one connection, not the message (RFC 9110 7.6.1), plus {@code Host} and {@code Expect}, which
- * the gateway answers or sets itself: never copied in either direction. {@code Connection} may name more, except the
- * headers that frame or describe the message itself: a sender must not name those (RFC 9110 7.6.1), and obeying would
- * forward a body without its length or type, so such names are ignored.
+ * Headers that describe one connection, not the message (RFC 9110 7.6.1, and HTTP/2's upgrade settings, RFC 7540
+ * 3.2.1), plus {@code Host} and {@code Expect}, which the gateway answers or sets itself: never copied in either
+ * direction. {@code Connection} may name more, except the headers that frame or describe the message itself: a sender
+ * must not name those (RFC 9110 7.6.1), and obeying would forward a body without its length or type, so such names
+ * are ignored.
  */
 final class HopByHop {
 
     private static final String[] HEADERS = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect", "host"};
+            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "http2-settings", "expect", "host"};
     /** End-to-end headers a {@code Connection} value cannot remove. */
     private static final Set<String> NOT_CONNECTION_OPTIONS = Set.of("content-length", "content-type", "content-encoding",
             "content-range", "content-language", "content-location", "content-md5", "transfer-encoding", "host", "authorization",
