@@ -84,18 +84,20 @@ class AnswerCutOverHttp2Test {
         try {
             HttpClientRequest broken = await(client.request(HttpMethod.GET, "/_cluster/health"));
             broken.putHeader("Authorization", ListenerTlsTest.basic(token, "token"));
-            HttpClientResponse head = await(broken.send());
-            assertEquals(200, head.statusCode());
             CompletableFuture<Long> reset = new CompletableFuture<>();
-            head.exceptionHandler(failure -> {
-                if (failure instanceof StreamResetException streamReset) {
-                    reset.complete(streamReset.getCode());
-                } else {
-                    reset.completeExceptionally(failure);
-                }
-            });
-            head.handler(chunk -> { });
-            head.endHandler(v -> reset.completeExceptionally(new AssertionError("a cut answer ended as if complete")));
+            // the handlers set as the answer's head arrives, on the event loop: set later, the reset may be gone
+            HttpClientResponse head = await(broken.send().onSuccess(answer -> {
+                answer.exceptionHandler(failure -> {
+                    if (failure instanceof StreamResetException streamReset) {
+                        reset.complete(streamReset.getCode());
+                    } else {
+                        reset.completeExceptionally(failure);
+                    }
+                });
+                answer.handler(chunk -> { });
+                answer.endHandler(v -> reset.completeExceptionally(new AssertionError("a cut answer ended as if complete")));
+            }));
+            assertEquals(200, head.statusCode());
             assertEquals(0x2L, reset.get(30, TimeUnit.SECONDS), "INTERNAL_ERROR");
 
             HttpClientRequest next = await(client.request(HttpMethod.GET, "/"));

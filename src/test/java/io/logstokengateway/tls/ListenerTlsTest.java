@@ -31,7 +31,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -205,6 +204,9 @@ class ListenerTlsTest {
             HttpClientRequest bulk = await(client.request(HttpMethod.POST, "/" + INDEX + "/_bulk?refresh=true"));
             bulk.putHeader("Authorization", basic(token, "token")).putHeader("Content-Type", "application/x-ndjson")
                     .setChunked(true);
+            // its body asked for as the answer arrives, on the event loop: asked later, its first pieces may be gone
+            Future<String> bulkAnswered = bulk.response()
+                    .compose(answer -> answer.body().map(body -> answer.statusCode() + " " + body));
             await(bulk.write("{\"index\":{\"_id\":\"h2-1\"}}\n{\"message\":\"H2MARKER one\"}\n"));
             HttpConnection connection = bulk.connection();
 
@@ -229,10 +231,8 @@ class ListenerTlsTest {
 
             // A goes on, on the same connection
             await(bulk.end("{\"index\":{\"_id\":\"h2-2\"}}\n{\"message\":\"H2MARKER two\"}\n"));
-            HttpClientResponse bulkAnswer = await(bulk.response());
-            String bulkBody = await(bulkAnswer.body()).toString();
-            assertEquals(200, bulkAnswer.statusCode(), bulkBody);
-            assertTrue(bulkBody.contains("\"errors\":false"), bulkBody);
+            String bulkAnswer = await(bulkAnswered);
+            assertTrue(bulkAnswer.startsWith("200 ") && bulkAnswer.contains("\"errors\":false"), bulkAnswer);
             assertSame(connection, wrongToken.connection());
             assertSame(connection, tooLarge.connection());
             assertSame(connection, bulk.connection());
