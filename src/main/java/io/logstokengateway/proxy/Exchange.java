@@ -133,7 +133,7 @@ final class Exchange {
             return;
         }
         MultiMap headers = request.headers();
-        if (!HeaderSyntax.valid(headers)) {
+        if (!HeaderSyntax.valid(headers) || !HeaderSyntax.validAuthority(request.authority())) {
             refuse(Refusal.badRequest("a header name or value is not valid HTTP"));
             return;
         }

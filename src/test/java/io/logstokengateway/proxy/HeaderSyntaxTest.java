@@ -1,6 +1,7 @@
 package io.logstokengateway.proxy;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.net.HostAndPort;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +34,17 @@ class HeaderSyntaxTest {
     void controlCharactersInValuesAreRefused() {
         for (String value : new String[] {"a\rb", "a\nb", "a\r\nx-injected: 1", "a\r\n b", "a\u0000b", "a\u007fb", "a\u0001b", "\u0100"}) {
             assertFalse(valid("x-test", value), value);
+        }
+    }
+
+    @Test
+    void bracketsHoldAnIpv6AddressAndNothingElse() {
+        assertTrue(HeaderSyntax.validAuthority(null));
+        assertTrue(HeaderSyntax.validAuthority(HostAndPort.create("[::1]", 9200)));
+        assertTrue(HeaderSyntax.validAuthority(HostAndPort.create("[::ffff:127.0.0.1]", 9200)));
+        assertTrue(HeaderSyntax.validAuthority(HostAndPort.create("logs.example.com", -1)));
+        for (String host : new String[] {"[::\r\n1]", "[a b]", "[]", "[::1", "[::1]x", "[v1.x]"}) {
+            assertFalse(HeaderSyntax.validAuthority(HostAndPort.create(host, 9200)), host);
         }
     }
 }
