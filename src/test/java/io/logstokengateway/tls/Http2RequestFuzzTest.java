@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,12 +37,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * block is mutated (control characters and line breaks in names and values, upper-case names, connection headers,
  * pseudo-headers missing, repeated, unknown or after regular ones, odd methods, paths, schemes and authorities, bodies
  * that contradict their length). HTTP/2 requests reach the gateway through their own parser, not HTTP/1.1's, and
- * leave it as HTTP/1.1: each must be answered, refused or reset, never fail inside the gateway, and what reaches the
- * upstream (a recorder in front of the real OpenSearch, itself an HTTP/1.1 parser) must be what the gateway decided:
- * well-formed, without the client's credentials, forwarding claims or connection headers, nothing injected.
+ * leave it as HTTP/1.1: each must be answered, refused or reset, never fail inside the gateway (no 5xx, no error or
+ * exception in its log), and what reaches the upstream (a recorder in front of the real OpenSearch, itself an
+ * HTTP/1.1 parser) must be what the gateway decided: well-formed, without the client's credentials, forwarding claims
+ * or connection headers, nothing injected.
  *
- * <p>{@code -Dhttp2.fuzz.requests=N} and {@code -Dhttp2.fuzz.seed=S} run other campaigns; a failure names the seed of
- * each request, which reproduces it alone.
+ * <p>{@code -Dhttp2.fuzz.requests=N} and {@code -Dhttp2.fuzz.seed=S} run other campaigns; a failure names each failing
+ * request's mutations and its seed ({@link #mutate} with {@code new Random(seed)} makes it again).
  */
 @QuarkusTest
 @TestProfile(Http2RequestFuzzTest.Profile.class)
@@ -75,7 +79,7 @@ class Http2RequestFuzzTest {
             "PATCH", "", "POST", "PUT", "GET\r\nx-injected: 1"};
     private static final String[] SCHEMES = {"http", "ftp", "", "HTTPS", "https://x"};
     private static final String[] AUTHORITIES = {"", "evil.example", "user:pw@localhost", "localhost:1", "a b",
-            "localhost\r\nx-injected: 1", "[::1]:9200", "localhost/path"};
+            "localhost\r\nx-injected: 1", "[::1]:9200", "[::1\r\nx-injected: 1]:9200", "localhost/path"};
 
     @Inject
     ProxyListeners listeners;
@@ -109,6 +113,7 @@ class Http2RequestFuzzTest {
 
         RecordingUpstream upstream = RecordingUpstream.ofOpenSearch();
         upstream.clear();
+        long logBefore = logSize();
         Map<String, Integer> outcomes = new TreeMap<>();
         Map<String, String> examples = new TreeMap<>();
         List<String> failures = new ArrayList<>();
@@ -162,6 +167,12 @@ class Http2RequestFuzzTest {
                 failures.add("forwarded " + request.method() + " " + request.rawPathAndQuery() + ": " + problem);
             }
         }
+        String logged = logSince(logBefore);
+        for (String line : logged.split("\n")) {
+            if (line.contains(" ERROR ") || line.startsWith("\tat ") || line.contains("Exception")) {
+                failures.add("logged: " + line);
+            }
+        }
         System.out.printf("HTTP/2 FUZZ %d requests (seed %d): %s; %d forwarded%n", REQUESTS, SEED, outcomes, forwarded.size());
         examples.forEach((kind, example) -> System.out.printf("  %-14s e.g. %s%n", kind, example));
         if (!failures.isEmpty()) {
@@ -176,6 +187,24 @@ class Http2RequestFuzzTest {
                     new Field("authorization", authorization)), null);
             assertEquals(200, answer.status(), answer::toString);
             assertTrue(answer.body().contains(MARK), answer.body());
+        }
+    }
+
+    private static long logSize() {
+        try {
+            return Files.size(SecretsInLogs.TEST_LOG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the gateway logged since the log had {@code size} bytes: hostile requests must leave no error there. */
+    private static String logSince(long size) {
+        try (InputStream in = Files.newInputStream(SecretsInLogs.TEST_LOG)) {
+            in.skipNBytes(size);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
