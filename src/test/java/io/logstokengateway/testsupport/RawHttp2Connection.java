@@ -18,8 +18,10 @@ import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An HTTP/2 client (over TLS, ALPN {@code h2}) that sends header blocks exactly as given: any names, values, order and
@@ -99,10 +101,10 @@ public final class RawHttp2Connection implements Closeable {
             byte[] block = headerBlock(fields);
             int first = Math.min(block.length, MAX_FRAME);
             int endStream = body == null ? END_STREAM : 0;
-            frame(HEADERS, (first == block.length ? END_HEADERS : 0) | endStream, stream, java.util.Arrays.copyOf(block, first));
+            frame(HEADERS, (first == block.length ? END_HEADERS : 0) | endStream, stream, Arrays.copyOf(block, first));
             for (int at = first; at < block.length; at += MAX_FRAME) {
                 int to = Math.min(block.length, at + MAX_FRAME);
-                frame(CONTINUATION, to == block.length ? END_HEADERS : 0, stream, java.util.Arrays.copyOfRange(block, at, to));
+                frame(CONTINUATION, to == block.length ? END_HEADERS : 0, stream, Arrays.copyOfRange(block, at, to));
             }
             if (body != null) {
                 frame(DATA, END_STREAM, stream, body);
@@ -208,7 +210,7 @@ public final class RawHttp2Connection implements Closeable {
         if (headers == null || headers.status() == null) {
             throw new IllegalStateException("a stream ended without an answer's headers");
         }
-        Map<String, List<String>> fields = new java.util.TreeMap<>();
+        Map<String, List<String>> fields = new TreeMap<>();
         headers.forEach(entry -> fields.computeIfAbsent(entry.getKey().toString(), k -> new ArrayList<>()).add(entry.getValue().toString()));
         return new Outcome(Integer.parseInt(headers.status().toString()), fields, body.toString(StandardCharsets.UTF_8), -1, -1);
     }

@@ -1,5 +1,6 @@
 package io.logstokengateway.tls;
 
+import io.logstokengateway.e2e.SecretsInLogs;
 import io.logstokengateway.proxy.ProxyListeners;
 import io.logstokengateway.testsupport.ListenerPki;
 import io.logstokengateway.testsupport.ManagementClient;
@@ -74,8 +75,8 @@ class AnswerCutOverHttp2Test {
     void aCutAnswerResetsItsStreamAloneAndTheConnectionServesOn() throws Exception {
         ListenerPki pki = ListenerPki.shared();
         ManagementClient operator = ListenerTlsTest.operator(pki);
-        operator.provision("ldp-cu-00071", "logs-cu-00071", "Cut-Answer-Password-1", Map.of());
-        String token = operator.createToken("ldp-cu-00071", "cut").value();
+        operator.provision("ldp-cu-00071", "logs-cu-00071", SecretsInLogs.remember("Cut-Answer-Password-1"), Map.of());
+        String token = SecretsInLogs.remember(operator.createToken("ldp-cu-00071", "cut").value());
 
         HttpClient client = vertx.createHttpClient(new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,7 @@ class Http2RequestFuzzTest {
                 "transfer-encoding: chunked", "te: gzip", "te: trailers", "upgrade: h2c", "proxy-connection: keep-alive",
                 "host: evil.example", "host: localhost", "content-length: 5", "content-length: -1", "content-length: 1, 2",
                 "x-forwarded-for: 6.6.6.6", "forwarded: for=6.6.6.6", "x-forwarded-host: evil.example", "x-real-ip: 6.6.6.6",
-                "authorization: Basic " + java.util.Base64.getEncoder().encodeToString("someone:else".getBytes(StandardCharsets.UTF_8)),
+                "authorization: Basic " + Base64.getEncoder().encodeToString("someone:else".getBytes(StandardCharsets.UTF_8)),
                 ":path: /_cat/indices", ":method: POST", ":foo: bar", ":status: 200", "cookie: a=b", "expect: 100-continue",
                 "x-opaque-id: fuzz", "content-type: application/json", "accept-encoding: gzip", "http2-settings: AAMAAABkAAQAAP__"};
 
